@@ -1,0 +1,89 @@
+package kata.harness;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Starts the step's app once for a test class, on free ports, and stops it after the last test.
+ *
+ * <pre>
+ * &#64;RegisterExtension
+ * static final RunningApp&lt;App&gt; app = RunningApp.of(env -&gt; App.start(Config.fromEnvironment(env)), App::httpPort);
+ * </pre>
+ *
+ * @param <A> the step's App class
+ */
+public final class RunningApp<A extends AutoCloseable> implements BeforeAllCallback, AfterAllCallback {
+
+    /** Starts the app from environment variables, as {@code ./kata run} does. */
+    @FunctionalInterface
+    public interface Starter<A> {
+        A start(Map<String, String> env) throws Exception;
+    }
+
+    private final Starter<A> starter;
+    private final ToIntFunction<A> httpPort;
+    private ToIntFunction<A> ioPort;
+    private A app;
+    private Http http;
+
+    private RunningApp(Starter<A> starter, ToIntFunction<A> httpPort) {
+        this.starter = starter;
+        this.httpPort = httpPort;
+    }
+
+    public static <A extends AutoCloseable> RunningApp<A> of(Starter<A> starter, ToIntFunction<A> httpPort) {
+        return new RunningApp<>(starter, httpPort);
+    }
+
+    /** For the steps with a Socket.IO server: where it listens. */
+    public RunningApp<A> withSocketPort(ToIntFunction<A> ioPort) {
+        this.ioPort = ioPort;
+        return this;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        app = starter.start(TestEnv.variables());
+        http = new Http("http://127.0.0.1:" + httpPort.applyAsInt(app), Duration.ofSeconds(5));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (app != null) {
+            app.close();
+            app = null;
+        }
+    }
+
+    public A app() {
+        if (app == null) {
+            throw new IllegalStateException("the app is not running: register RunningApp with @RegisterExtension on a static field");
+        }
+        return app;
+    }
+
+    public Http http() {
+        app();
+        return http;
+    }
+
+    public int httpPort() {
+        return httpPort.applyAsInt(app());
+    }
+
+    public int socketPort() {
+        if (ioPort == null) {
+            throw new IllegalStateException("this step has no Socket.IO server: RunningApp.of(..).withSocketPort(App::ioPort)");
+        }
+        return ioPort.applyAsInt(app());
+    }
+
+    public String socketUrl() {
+        return "http://127.0.0.1:" + socketPort();
+    }
+}

@@ -1,0 +1,37 @@
+package kata.harness;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The environment variables the tests give the app, as a person would give them to {@code ./kata run}. */
+public final class TestEnv {
+
+    /** The tests' JWT secret: 48 bytes, well over the 256 bits HS256 needs. */
+    public static final String SECRET = "test-secret-of-the-kata-48-bytes-long-0123456789";
+
+    /** Another secret of the same length, for tokens that must not verify. */
+    public static final String OTHER_SECRET = "another-secret-nobody-trusts-48-bytes-0123456789";
+
+    private TestEnv() {
+    }
+
+    public static Map<String, String> variables() {
+        return Map.of(
+                "HOST", "127.0.0.1",
+                "PORT", "0",
+                "IO_PORT", "0",
+                "JWT_SECRET", SECRET,
+                "WEB_DIR", root().resolve("web/public").toString());
+    }
+
+    public static byte[] secretBytes() {
+        return SECRET.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The repository's root folder, given by the build (see the surefire configuration). */
+    public static Path root() {
+        String root = System.getProperty("kata.root");
+        return (root == null ? Path.of(".") : Path.of(root)).toAbsolutePath().normalize();
+    }
+}

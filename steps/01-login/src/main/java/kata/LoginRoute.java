@@ -1,0 +1,32 @@
+package kata;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * POST /login with {@code {"username": "...", "password": "..."}}.
+ * The guide's version: right credentials get an answer, wrong ones a 401.
+ */
+public final class LoginRoute implements Handler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoginRoute.class);
+
+    private final Users users;
+
+    public LoginRoute(Users users) {
+        this.users = users;
+    }
+
+    @Override
+    public void handle(Context ctx) {
+        // Read the body with JsonBody.read(ctx): it already answers 415, 413 and 400 for you.
+        // Then: both fields must be strings (else 400), users.authenticate(..) decides,
+        // 401 {"error": "invalid credentials"} when it says no (throw new HttpError(401, ..)),
+        // and 200 with the user as JSON when it says yes (ctx.json(user)).
+        throw new Todo("step 01: check the credentials in LoginRoute.handle (steps/01-login/src/main/java/kata/LoginRoute.java)");
+    }
+}

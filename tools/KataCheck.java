@@ -1,0 +1,323 @@
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * The kata's integrity, checked without any library (run with {@code java tools/KataCheck.java}):
+ *
+ * <ul>
+ *   <li>{@code generate}: writes each step's starting code from its solution. The solutions are the one
+ *       source of truth; in them, {@code // BEGIN SOLUTION} ... {@code // STUB} ... {@code // END SOLUTION}
+ *       marks what the learner writes: the lines before STUB are dropped, the commented lines after it
+ *       are uncommented once.</li>
+ *   <li>{@code generated}: fails when a step's starting code is not what {@code generate} would write.</li>
+ *   <li>{@code snippets}: fails when a snippet of TUTORIAL.md that quotes a solution no longer matches it.</li>
+ *   <li>{@code integrity}: reads the test reports of both runs, and fails unless every test of every step
+ *       passes on the solution and fails on the starting code.</li>
+ * </ul>
+ */
+public class KataCheck {
+
+    static final String BEGIN = "// BEGIN SOLUTION";
+    static final String STUB = "// STUB";
+    static final String END = "// END SOLUTION";
+
+    static final Path ROOT = Path.of("").toAbsolutePath();
+
+    public static void main(String[] args) throws Exception {
+        String command = args.length > 0 ? args[0] : "";
+        int problems = switch (command) {
+            case "generate" -> generate(true);
+            case "generated" -> generate(false);
+            case "snippets" -> snippets();
+            case "integrity" -> integrity();
+            default -> {
+                System.err.println("usage: java tools/KataCheck.java generate|generated|snippets|integrity");
+                yield 2;
+            }
+        };
+        System.exit(problems == 0 ? 0 : 1);
+    }
+
+    static List<String> steps() throws IOException {
+        try (Stream<Path> dirs = Files.list(ROOT.resolve("solutions"))) {
+            return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    // ---------------------------------------------------------------- starting code from solutions
+
+    static int generate(boolean write) throws IOException {
+        int problems = 0;
+        for (String step : steps()) {
+            Path from = ROOT.resolve("solutions").resolve(step).resolve("src/main");
+            Path to = ROOT.resolve("steps").resolve(step).resolve("src/main");
+            Map<Path, String> expected = new TreeMap<>();
+            try (Stream<Path> files = Files.walk(from)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    String text = Files.readString(file, StandardCharsets.UTF_8);
+                    String stripped = file.toString().endsWith(".java") ? strip(text, from.relativize(file)) : text;
+                    expected.put(from.relativize(file), stripped);
+                }
+            }
+            Set<Path> actual = new TreeSet<>();
+            if (Files.isDirectory(to)) {
+                try (Stream<Path> files = Files.walk(to)) {
+                    files.filter(Files::isRegularFile).map(to::relativize).forEach(actual::add);
+                }
+            }
+            for (Map.Entry<Path, String> e : expected.entrySet()) {
+                Path target = to.resolve(e.getKey());
+                boolean same = Files.isRegularFile(target) && Files.readString(target, StandardCharsets.UTF_8).equals(e.getValue());
+                if (!same) {
+                    if (write) {
+                        Files.createDirectories(target.getParent());
+                        Files.writeString(target, e.getValue(), StandardCharsets.UTF_8);
+                        System.out.println("wrote " + ROOT.relativize(target));
+                    } else {
+                        System.out.println("differs from its solution: " + ROOT.relativize(target));
+                        problems++;
+                    }
+                }
+            }
+            for (Path extra : actual) {
+                if (!expected.containsKey(extra)) {
+                    Path target = to.resolve(extra);
+                    if (write) {
+                        Files.delete(target);
+                        System.out.println("deleted " + ROOT.relativize(target));
+                    } else {
+                        System.out.println("has no counterpart in solutions/" + step + ": " + ROOT.relativize(target));
+                        problems++;
+                    }
+                }
+            }
+        }
+        if (problems > 0) {
+            System.out.println("The starting code of the steps is written from solutions/ by `./kata sync`:"
+                    + " edit the solution, then run it.");
+        } else if (!write) {
+            System.out.println("generated: every step's starting code is its solution without the marked regions");
+        }
+        return problems;
+    }
+
+    static String strip(String text, Path name) {
+        StringBuilder out = new StringBuilder();
+        String state = "code";
+        int lineNumber = 0;
+        for (String line : text.split("\n", -1)) {
+            lineNumber++;
+            String trimmed = line.trim();
+            if (trimmed.equals(BEGIN)) {
+                require(state.equals("code"), name, lineNumber, "BEGIN SOLUTION inside a region");
+                state = "solution";
+                continue;
+            }
+            if (trimmed.equals(STUB)) {
+                require(state.equals("solution"), name, lineNumber, "STUB outside a region");
+                state = "stub";
+                continue;
+            }
+            if (trimmed.equals(END)) {
+                require(!state.equals("code"), name, lineNumber, "END SOLUTION outside a region");
+                state = "code";
+                continue;
+            }
+            switch (state) {
+                case "code" -> out.append(line).append('\n');
+                case "stub" -> {
+                    int indent = line.indexOf(trimmed);
+                    require(trimmed.startsWith("//"), name, lineNumber, "a STUB line must be commented out");
+                    String uncommented = trimmed.startsWith("// ") ? trimmed.substring(3) : trimmed.substring(2);
+                    out.append(line, 0, Math.max(indent, 0)).append(uncommented).append('\n');
+                }
+                default -> {
+                    // the solution's own lines stay in the solution
+                }
+            }
+        }
+        require(state.equals("code"), name, lineNumber, "a region is not closed with END SOLUTION");
+        out.setLength(out.length() - 1);
+        return out.toString();
+    }
+
+    static void require(boolean condition, Path file, int line, String problem) {
+        if (!condition) {
+            throw new IllegalStateException(file + ":" + line + ": " + problem);
+        }
+    }
+
+    // ---------------------------------------------------------------- snippets of TUTORIAL.md
+
+    /**
+     * A snippet that quotes the kata's code is introduced by an HTML comment naming its file:
+     * {@code <!-- snippet: solutions/02-jwt-signing/src/main/java/kata/Tokens.java -->}, and is then
+     * the next fenced code block. Every line of the block, but for a line "...", must appear in that
+     * file, in the same order (indentation aside).
+     */
+    static int snippets() throws IOException {
+        Path tutorial = ROOT.resolve("TUTORIAL.md");
+        if (!Files.exists(tutorial)) {
+            System.out.println("snippets: no TUTORIAL.md yet");
+            return 0;
+        }
+        List<String> lines = Files.readAllLines(tutorial, StandardCharsets.UTF_8);
+        Pattern marker = Pattern.compile("<!--\\s*snippet:\\s*(\\S+)\\s*-->");
+        int problems = 0;
+        int checked = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher m = marker.matcher(lines.get(i));
+            if (!m.find()) {
+                continue;
+            }
+            Path source = ROOT.resolve(m.group(1));
+            int fence = i + 1;
+            while (fence < lines.size() && !lines.get(fence).startsWith("```")) {
+                fence++;
+            }
+            List<String> block = new ArrayList<>();
+            int j = fence + 1;
+            while (j < lines.size() && !lines.get(j).startsWith("```")) {
+                block.add(lines.get(j));
+                j++;
+            }
+            checked++;
+            if (!Files.isRegularFile(source)) {
+                System.out.println("TUTORIAL.md:" + (i + 1) + ": quotes " + m.group(1) + ", which does not exist");
+                problems++;
+                continue;
+            }
+            List<String> code = Files.readAllLines(source, StandardCharsets.UTF_8).stream().map(String::trim).toList();
+            int at = 0;
+            for (String quoted : block) {
+                String want = quoted.trim();
+                if (want.isEmpty() || want.equals("...") || want.equals("// ...")) {
+                    continue;
+                }
+                int found = -1;
+                for (int k = at; k < code.size(); k++) {
+                    if (code.get(k).equals(want)) {
+                        found = k;
+                        break;
+                    }
+                }
+                if (found < 0) {
+                    System.out.println("TUTORIAL.md:" + (i + 1) + ": the snippet from " + m.group(1)
+                            + " no longer matches it at: " + want);
+                    problems++;
+                    break;
+                }
+                at = found + 1;
+            }
+            i = j;
+        }
+        System.out.println("snippets: " + checked + " quoted in TUTORIAL.md, " + problems + " out of date");
+        return problems;
+    }
+
+    // ---------------------------------------------------------------- both directions, per test
+
+    record Case(String name, String outcome) {
+    }
+
+    static int integrity() throws Exception {
+        int problems = 0;
+        int passed = 0;
+        int failed = 0;
+        for (String step : steps()) {
+            Path module = ROOT.resolve("steps").resolve(step);
+            Map<String, String> onStub = cases(module.resolve("target/surefire-reports"));
+            Map<String, String> onSolution = cases(module.resolve("target/solution/surefire-reports"));
+            List<String> complaints = new ArrayList<>();
+            if (onSolution.isEmpty()) {
+                complaints.add("no test ran against the solution (mvn test -pl steps/" + step + " -Psolution)");
+            }
+            if (onStub.isEmpty()) {
+                complaints.add("no test ran against the starting code: does it compile? (mvn test -pl steps/" + step + ")");
+            }
+            onSolution.forEach((test, outcome) -> {
+                if (!outcome.equals("passed")) {
+                    complaints.add("on the solution, " + test + " " + outcome);
+                }
+            });
+            onStub.forEach((test, outcome) -> {
+                if (outcome.equals("passed")) {
+                    complaints.add("on the starting code, " + test + " passes: a test that cannot fail teaches nothing");
+                } else if (outcome.equals("skipped")) {
+                    complaints.add("on the starting code, " + test + " is skipped");
+                }
+            });
+            if (!onStub.isEmpty() && !onSolution.isEmpty() && !onStub.keySet().equals(onSolution.keySet())) {
+                complaints.add("the two runs ran different tests: " + symmetricDifference(onStub.keySet(), onSolution.keySet()));
+            }
+            long solutionPasses = onSolution.values().stream().filter("passed"::equals).count();
+            long stubFailures = onStub.values().stream().filter(o -> o.equals("failed") || o.equals("error")).count();
+            passed += (int) solutionPasses;
+            failed += onSolution.size() - (int) solutionPasses;
+            System.out.printf("%-20s %3d tests: %3d fail on the starting code, %3d pass on the solution%s%n",
+                    step, onSolution.size(), stubFailures, solutionPasses, complaints.isEmpty() ? "" : "  <-- PROBLEM");
+            complaints.forEach(c -> System.out.println("    " + c));
+            problems += complaints.size();
+        }
+        System.out.println(problems == 0
+                ? "integrity: every step's tests fail on its starting code and pass on its solution"
+                : "integrity: " + problems + " problem(s) above");
+        System.out.println("steps: " + passed + " passed, " + failed + " failed");
+        return problems;
+    }
+
+    static Set<String> symmetricDifference(Set<String> a, Set<String> b) {
+        Set<String> diff = new TreeSet<>(a);
+        diff.addAll(b);
+        Set<String> both = new TreeSet<>(a);
+        both.retainAll(b);
+        diff.removeAll(both);
+        return diff.stream().limit(5).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    static Map<String, String> cases(Path reports) throws Exception {
+        Map<String, String> cases = new TreeMap<>();
+        if (!Files.isDirectory(reports)) {
+            return cases;
+        }
+        List<Path> files;
+        try (Stream<Path> list = Files.list(reports)) {
+            files = list.filter(p -> p.getFileName().toString().matches("TEST-.*\\.xml")).toList();
+        }
+        var factory = DocumentBuilderFactory.newInstance();
+        for (Path file : files) {
+            var doc = factory.newDocumentBuilder().parse(file.toFile());
+            NodeList list = doc.getElementsByTagName("testcase");
+            for (int i = 0; i < list.getLength(); i++) {
+                Element testcase = (Element) list.item(i);
+                String name = testcase.getAttribute("classname") + "." + testcase.getAttribute("name");
+                String outcome = "passed";
+                if (testcase.getElementsByTagName("failure").getLength() > 0) {
+                    outcome = "failed";
+                } else if (testcase.getElementsByTagName("error").getLength() > 0) {
+                    outcome = "error";
+                } else if (testcase.getElementsByTagName("skipped").getLength() > 0) {
+                    outcome = "skipped";
+                }
+                cases.put(name, outcome);
+            }
+        }
+        return cases;
+    }
+
+}
