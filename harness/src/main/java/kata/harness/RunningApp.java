@@ -30,6 +30,7 @@ public final class RunningApp<A extends AutoCloseable> implements BeforeAllCallb
     private ToIntFunction<A> ioPort;
     private A app;
     private Http http;
+    private Exception startFailure;
 
     private RunningApp(Starter<A> starter, ToIntFunction<A> httpPort) {
         this.starter = starter;
@@ -47,9 +48,14 @@ public final class RunningApp<A extends AutoCloseable> implements BeforeAllCallb
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) throws Exception {
-        app = starter.start(TestEnv.variables());
-        http = new Http("http://127.0.0.1:" + httpPort.applyAsInt(app), Duration.ofSeconds(5));
+    public void beforeAll(ExtensionContext context) {
+        try {
+            app = starter.start(TestEnv.variables());
+            http = new Http("http://127.0.0.1:" + httpPort.applyAsInt(app), Duration.ofSeconds(5));
+        } catch (Exception e) {
+            // each test then fails with this reason, rather than the class failing as a whole
+            startFailure = e;
+        }
     }
 
     @Override
@@ -61,6 +67,9 @@ public final class RunningApp<A extends AutoCloseable> implements BeforeAllCallb
     }
 
     public A app() {
+        if (startFailure != null) {
+            throw new AssertionError("The app did not start: " + startFailure.getMessage(), startFailure);
+        }
         if (app == null) {
             throw new IllegalStateException("the app is not running: register RunningApp with @RegisterExtension on a static field");
         }

@@ -112,19 +112,7 @@ public final class TokenForge {
 
         public String signedWith(String alg, String secret) {
             String signingInput = encode(header) + "." + encode(claims);
-            String macName = "Hmac" + switch (alg) {
-                case "HS256" -> "SHA256";
-                case "HS384" -> "SHA384";
-                case "HS512" -> "SHA512";
-                default -> throw new IllegalArgumentException("the forge signs HS256, HS384 and HS512, not " + alg);
-            };
-            try {
-                Mac mac = Mac.getInstance(macName);
-                mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), macName));
-                return signingInput + "." + B64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
+            return signingInput + "." + signature(signingInput, alg, secret);
         }
 
         /** No signature at all (an "unsecured JWT", RFC 7519 §6). */
@@ -134,6 +122,23 @@ public final class TokenForge {
 
         private static String encode(JsonNode json) {
             return B64.encodeToString(json.toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The base64url signature of {@code header.claims} with this HMAC algorithm and secret. */
+    public static String signature(String signingInput, String alg, String secret) {
+        String macName = "Hmac" + switch (alg) {
+            case "HS256" -> "SHA256";
+            case "HS384" -> "SHA384";
+            case "HS512" -> "SHA512";
+            default -> throw new IllegalArgumentException("the forge signs HS256, HS384 and HS512, not " + alg);
+        };
+        try {
+            Mac mac = Mac.getInstance(macName);
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), macName));
+            return B64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 

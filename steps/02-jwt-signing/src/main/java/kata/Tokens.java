@@ -1,0 +1,36 @@
+package kata;
+
+import io.jsonwebtoken.Jwts;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.crypto.SecretKey;
+
+/** Signs the tokens that /login hands out, as the guide's jwt.sign(..) does. */
+public final class Tokens {
+
+    public static final String ISSUER = "accounts.examplesoft.com";
+    public static final String AUDIENCE = "yoursite.net";
+    public static final Duration LIFETIME = Duration.ofHours(1);
+
+    private final SecretKey key;
+    private final Clock clock;
+
+    public Tokens(SecretKey key, Clock clock) {
+        this.key = key;
+        this.clock = clock;
+    }
+
+    /**
+     * A compact JWS: header {@code {"alg":"HS256"}}, claims {@code data} (the user), {@code iss},
+     * {@code aud}, {@code iat} and {@code exp} one hour later.
+     */
+    public String sign(User user) {
+        // Jwts.builder(): claim "data" = {id, username}, issuer(ISSUER), audience().single(AUDIENCE),
+        // issuedAt and expiration from the clock (now, now + LIFETIME), signWith(key, Jwts.SIG.HS256), compact().
+        throw new Todo("step 02: sign the token in Tokens.sign (steps/02-jwt-signing/src/main/java/kata/Tokens.java)");
+    }
+}
