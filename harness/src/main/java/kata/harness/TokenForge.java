@@ -71,6 +71,8 @@ public final class TokenForge {
                 new BadToken("expired a minute ago", valid(1, "john").claim("iat", now.minusSeconds(3660).getEpochSecond())
                         .claim("exp", now.minusSeconds(60).getEpochSecond()).signed()),
                 new BadToken("not valid before tomorrow", valid(1, "john").claim("nbf", now.plus(Duration.ofDays(1)).getEpochSecond()).signed()),
+                new BadToken("issued tomorrow", valid(1, "john").claim("iat", now.plus(Duration.ofDays(1)).getEpochSecond())
+                        .claim("exp", now.plus(Duration.ofDays(1)).plusSeconds(3600).getEpochSecond()).signed()),
                 new BadToken("no expiry", valid(1, "john").without("exp").signed()),
                 new BadToken("no data claim", valid(1, "john").without("data").signed()),
                 new BadToken("data is a string", valid(1, "john").claim("data", "john").signed()),

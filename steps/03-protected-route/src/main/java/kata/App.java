@@ -1,0 +1,68 @@
+package kata;
+
+import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
+import java.nio.file.Files;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The application: an HTTP server with the login route, which hands out signed tokens, a route
+ * protected by them, and the page.
+ */
+public final class App implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(App.class);
+
+    private final Javalin http;
+
+    private App(Javalin http) {
+        this.http = http;
+    }
+
+    public static void main(String[] args) {
+        Config config;
+        try {
+            config = Config.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("Cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        App app = start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+        if (config.randomKey()) {
+            LOG.warn("no JWT_SECRET: signing with a random key, so tokens will not survive a restart");
+        }
+        LOG.info("application is running at: http://{}:{}", config.host(), app.httpPort());
+    }
+
+    public static App start(Config config) {
+        Users users = Users.demo();
+        Tokens tokens = new Tokens(config.signingKey(), config.clock());
+        JwtStrategy strategy = new JwtStrategy(tokens, users);
+        Javalin http = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.jetty.host = config.host();
+            if (Files.isDirectory(config.webDir())) {
+                cfg.staticFiles.add(config.webDir().toAbsolutePath().toString(), Location.EXTERNAL);
+            } else {
+                LOG.warn("no page to serve: {} is not a folder (set WEB_DIR)", config.webDir().toAbsolutePath());
+            }
+            cfg.routes.post("/login", new LoginRoute(users, tokens));
+            cfg.routes.get("/self", new SelfRoute(strategy));
+            ErrorReplies.register(cfg.routes);
+        });
+        http.start(config.port());
+        return new App(http);
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    @Override
+    public void close() {
+        http.stop();
+    }
+}

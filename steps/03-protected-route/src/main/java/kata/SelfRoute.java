@@ -1,0 +1,21 @@
+package kata;
+
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+
+/** GET /self: the protected route of the guide. It answers the signed-in user, or 401. */
+public final class SelfRoute implements Handler {
+
+    private final JwtStrategy strategy;
+
+    public SelfRoute(JwtStrategy strategy) {
+        this.strategy = strategy;
+    }
+
+    @Override
+    public void handle(Context ctx) {
+        // strategy.authenticate(the Authorization header) gives the user (answer it as JSON) or throws
+        // Unauthorized, which ErrorReplies turns into 401 with WWW-Authenticate: Bearer.
+        throw new Todo("step 03: answer the signed-in user in SelfRoute.handle (steps/03-protected-route/src/main/java/kata/SelfRoute.java)");
+    }
+}
