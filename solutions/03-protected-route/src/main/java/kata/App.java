@@ -1,8 +1,6 @@
 package kata;
 
 import io.javalin.Javalin;
-import io.javalin.http.staticfiles.Location;
-import java.nio.file.Files;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,11 +42,7 @@ public final class App implements AutoCloseable {
         Javalin http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = config.host();
-            if (Files.isDirectory(config.webDir())) {
-                cfg.staticFiles.add(config.webDir().toAbsolutePath().toString(), Location.EXTERNAL);
-            } else {
-                LOG.warn("no page to serve: {} is not a folder (set WEB_DIR)", config.webDir().toAbsolutePath());
-            }
+            WebPage.serve(cfg, config.webDir());
             cfg.routes.post("/login", new LoginRoute(users, tokens));
             cfg.routes.get("/self", new SelfRoute(strategy));
             ErrorReplies.register(cfg.routes);
