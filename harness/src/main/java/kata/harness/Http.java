@@ -23,10 +23,24 @@ public final class Http {
 
     private final String base;
     private final Duration timeout;
+    private final boolean freshConnections;
 
     public Http(String base, Duration timeout) {
+        this(base, timeout, false);
+    }
+
+    private Http(String base, Duration timeout, boolean freshConnections) {
         this.base = base;
         this.timeout = timeout;
+        this.freshConnections = freshConnections;
+    }
+
+    /**
+     * Raw requests to the Socket.IO server, each on a new connection: netty-socketio may close a
+     * connection after an answer that a pooled client would try to reuse.
+     */
+    public static Http toSocketServer(String base) {
+        return new Http(base, Duration.ofSeconds(5), true);
     }
 
     public String base() {
@@ -81,7 +95,8 @@ public final class Http {
 
     public Reply send(HttpRequest.Builder request, String description) {
         try {
-            var response = CLIENT.send(request.build(), BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpClient client = freshConnections ? HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build() : CLIENT;
+            var response = client.send(request.build(), BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Reply(description, response.statusCode(), response.headers().map(), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(description + " got no answer: is the server running?", e);

@@ -14,11 +14,12 @@ public record Reply(String request, int status, Map<String, List<String>> header
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The header's value; several values of one header are joined with ", " as HTTP allows. */
     public Optional<String> header(String name) {
         return headers.entrySet().stream()
                 .filter(e -> e.getKey().equalsIgnoreCase(name))
                 .flatMap(e -> e.getValue().stream())
-                .findFirst();
+                .reduce((a, b) -> a + ", " + b);
     }
 
     /** The body as JSON, or a missing node when it is not JSON. */

@@ -95,4 +95,14 @@ public final class RunningApp<A extends AutoCloseable> implements BeforeAllCallb
     public String socketUrl() {
         return "http://127.0.0.1:" + socketPort();
     }
+
+    /** Raw HTTP requests to the Socket.IO server, for what a client library would never send. */
+    public Http socketHttp() {
+        return Http.toSocketServer(socketUrl());
+    }
+
+    /** The origin of the app's own page, as a browser on it would send it. */
+    public String pageOrigin() {
+        return "http://localhost:" + httpPort();
+    }
 }

@@ -1,0 +1,63 @@
+package kata.harness;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import kata.harness.Connection.Mode;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Socket.IO clients for one test, all closed after it:
+ *
+ * <pre>
+ * &#64;RegisterExtension
+ * final Sockets sockets = new Sockets(app);
+ * ...
+ * Connection john = sockets.connect(johnsToken);
+ * </pre>
+ */
+public final class Sockets implements AfterEachCallback {
+
+    private final RunningApp<?> app;
+    private final List<Connection> opened = new CopyOnWriteArrayList<>();
+
+    public Sockets(RunningApp<?> app) {
+        this.app = app;
+    }
+
+    /** Connects with {@code Authorization: Bearer <token>}, polling first, and waits until connected. */
+    public Connection connect(String token) {
+        return open(token, Mode.POLLING_FIRST).awaitConnected();
+    }
+
+    /** Opens with {@code Authorization: Bearer <token>} and does not wait. */
+    public Connection open(String token, Mode mode) {
+        return openWithHeaders(Map.of("authorization", List.of("Bearer " + token)), mode);
+    }
+
+    /** Opens with exactly these headers (none, another scheme, an odd value...) and does not wait. */
+    public Connection openWithHeaders(Map<String, List<String>> headers, Mode mode) {
+        return track(Connection.open(app.socketUrl(), headers, mode, false));
+    }
+
+    /**
+     * Polling first, with the token on the handshake request only: every later request, the websocket
+     * upgrade included, goes without it.
+     */
+    public Connection openWithTokenOnHandshakeOnly(String token) {
+        return track(Connection.open(app.socketUrl(), Map.of("authorization", List.of("Bearer " + token)),
+                Mode.POLLING_FIRST, true));
+    }
+
+    private Connection track(Connection connection) {
+        opened.add(connection);
+        return connection;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        opened.forEach(Connection::close);
+        opened.clear();
+    }
+}

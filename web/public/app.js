@@ -1,0 +1,229 @@
+"use strict";
+
+// The page of the kata: log in over HTTP to get a JSON Web Token, then open a
+// Socket.IO connection that carries the same token. The token is kept in
+// localStorage and is never printed or shown.
+
+const TOKEN_KEY = "kata.token";
+const $ = (id) => document.getElementById(id);
+
+let token = localStorage.getItem(TOKEN_KEY);
+let user = null;   // { id, username } from GET /self
+let socket = null;
+
+// ---- HTTP -------------------------------------------------------------------
+
+// fetch() with JSON in and out; never throws. The token, when given, goes in
+// the standard "Authorization: Bearer <token>" header.
+async function api(method, path, { body, auth } = {}) {
+  const headers = {};
+  if (auth) headers.authorization = "Bearer " + auth;
+  if (body !== undefined) headers["content-type"] = "application/json";
+  try {
+    const res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    let data = {};
+    try { data = await res.json(); } catch { /* not JSON */ }
+    return { ok: res.ok, status: res.status, data };
+  } catch {
+    return { ok: false, status: 0, data: { error: "the server did not answer" } };
+  }
+}
+
+const errorText = (res) => res.data.error || "HTTP " + res.status;
+
+// ---- Views ------------------------------------------------------------------
+
+function show(view, message) {
+  $("signed-in").hidden = view !== "signed-in";
+  $("signed-out").hidden = view !== "signed-out";
+  showLoginError(message);
+}
+
+function showLoginError(message) {
+  $("login-error").textContent = message || "";
+  $("login-error").hidden = !message;
+}
+
+function setStatus(text) {
+  $("status").textContent = text;
+  // connecting… -> "connecting", no socket server -> "none", for the colour
+  $("status").dataset.state = text.startsWith("connecting") ? "connecting"
+    : text === "no socket server" ? "none" : text;
+}
+
+function note(message) {
+  $("socket-note").textContent = message || "";
+  $("socket-note").hidden = !message;
+}
+
+function forgetToken() {
+  token = null;
+  localStorage.removeItem(TOKEN_KEY);
+}
+
+// ---- Signing in and out -----------------------------------------------------
+
+async function start() {
+  if (typeof io === "undefined") $("client-missing").hidden = false;
+  if (!token) return show("signed-out");
+  // A stored token may have expired or been signed with another secret: ask.
+  const self = await api("GET", "/self", { auth: token });
+  if (!self.ok) {
+    forgetToken();
+    return show("signed-out", self.status === 401 ? "" : errorText(self));
+  }
+  await signedIn(self.data);
+}
+
+$("login-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  showLoginError("");
+  $("login").disabled = true;
+  const res = await api("POST", "/login", {
+    body: { username: $("username").value, password: $("password").value },
+  });
+  $("login").disabled = false;
+  if (!res.ok || typeof res.data.token !== "string") {
+    $("password").value = "";
+    return showLoginError(res.ok ? "the server sent no token" : errorText(res));
+  }
+  const self = await api("GET", "/self", { auth: res.data.token });
+  if (!self.ok) return showLoginError("logged in, but GET /self said: " + errorText(self));
+  token = res.data.token;
+  localStorage.setItem(TOKEN_KEY, token);
+  await signedIn(self.data);
+});
+
+async function signedIn(self) {
+  user = self;
+  $("self-name").textContent = self.username;
+  resetSocketView();
+  show("signed-in");
+
+  const mine = token;
+  const config = await api("GET", "/config.json");
+  if (token !== mine) return; // logged out meanwhile
+  if (!config.ok || !config.data.ioPort) {
+    setStatus("no socket server");
+    return note("This step has no Socket.IO server yet (it comes in step 04)");
+  }
+  $("live").hidden = false;
+  refreshOnline();
+  if (typeof io === "undefined") {
+    setStatus("disconnected");
+    return note("The Socket.IO client is missing: run npm ci in web/ (./kata run does it for you)");
+  }
+  // The Socket.IO server has its own port, on the same host name as this page.
+  connect(location.protocol + "//" + location.hostname + ":" + config.data.ioPort);
+}
+
+$("logout").addEventListener("click", () => {
+  if (socket) socket.disconnect();
+  socket = null;
+  user = null;
+  forgetToken();
+  show("signed-out");
+});
+
+function resetSocketView() {
+  setStatus("disconnected");
+  note("");
+  $("socket-id").textContent = "—";
+  $("whoami").textContent = "—";
+  $("events").replaceChildren();
+  $("notify-result").textContent = "";
+  $("online").textContent = "online: ?";
+  $("live").hidden = true;
+}
+
+// ---- Socket.IO --------------------------------------------------------------
+
+function connect(url) {
+  setStatus("connecting…");
+
+  // The token travels as an HTTP header, exactly as for GET /self. This only
+  // works because the default transports start with HTTP long-polling: a
+  // browser's WebSocket API cannot set request headers, so with
+  // transports: ["websocket"] the header would silently never be sent.
+  // The server checks the token on the first polling request (the handshake)
+  // only; the later upgrade to WebSocket joins that already-authenticated
+  // session, so it needs no header of its own.
+  socket = io(url, { extraHeaders: { authorization: "bearer " + token } });
+  const s = socket;
+
+  s.on("connect", () => {
+    setStatus("connected");
+    note("");
+    $("socket-id").textContent = s.id;
+    $("whoami").textContent = "…";
+    // An event with an acknowledgement: the server answers with the user it
+    // attached to this connection during the handshake.
+    s.emit("whoami", (username) => {
+      if (s === socket) $("whoami").textContent = username;
+    });
+    refreshOnline();
+  });
+
+  s.on("disconnect", () => {
+    if (s !== socket) return;
+    setStatus("disconnected");
+    $("socket-id").textContent = "—";
+    $("whoami").textContent = "—";
+    refreshOnline();
+  });
+
+  // The handshake was refused (missing, invalid or expired token). The server
+  // answers a bare 401, so no reason reaches the browser. Stop retrying and
+  // ask for a new login.
+  s.on("connect_error", () => {
+    if (s !== socket) return;
+    s.disconnect();
+    socket = null;
+    forgetToken();
+    setStatus("refused");
+    note("connection refused: log in again");
+    $("live").hidden = true;
+    $("signed-out").hidden = false;
+  });
+
+  // Sent by the server to every connection of this user (POST /notify).
+  s.on("foo", (payload) => addEvent("foo", payload));
+}
+
+function addEvent(name, payload) {
+  const li = document.createElement("li");
+  const time = document.createElement("time");
+  time.textContent = new Date().toLocaleTimeString();
+  const event = document.createElement("strong");
+  event.textContent = name;
+  const data = document.createElement("code");
+  data.textContent = typeof payload === "string" ? payload : JSON.stringify(payload);
+  li.append(time, " ", event, " ", data);
+  $("events").append(li);
+}
+
+// ---- Presence and notify (HTTP routes that reach the Socket.IO server) ------
+
+async function refreshOnline() {
+  if (!token || !user) return;
+  const res = await api("GET", "/users/" + user.id + "/online", { auth: token });
+  if (!token) return;
+  $("online").textContent = res.ok ? "online: " + (res.data.online ? "yes" : "no")
+    : "online: ? (" + errorText(res) + ")";
+}
+
+$("online-refresh").addEventListener("click", refreshOnline);
+
+$("notify").addEventListener("click", async () => {
+  $("notify-result").textContent = "sending…";
+  const res = await api("POST", "/notify", { auth: token });
+  $("notify-result").textContent = res.ok
+    ? "sent to " + res.data.connections + " connection(s)"
+    : errorText(res);
+});
+
+start();
