@@ -113,10 +113,7 @@ async function signedIn(self) {
   }
   $("live").hidden = false;
   refreshOnline();
-  if (typeof io === "undefined") {
-    setStatus("disconnected");
-    return note("The Socket.IO client is missing: run npm ci in web/ (./kata run does it for you)");
-  }
+  if (typeof io === "undefined") return setStatus("disconnected"); // see the banner
   // The Socket.IO server has its own port, on the same host name as this page.
   connect(location.protocol + "//" + location.hostname + ":" + config.data.ioPort);
 }

@@ -201,6 +201,19 @@ public final class Connection implements AutoCloseable {
         return events.stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow();
     }
 
+    /**
+     * Checks that no event of this name arrives during {@code quiet}: a bounded watch, for what must
+     * not happen.
+     */
+    public void assertNoEvent(String name, Duration quiet, String why) {
+        try {
+            await().during(quiet).atMost(quiet.plusSeconds(1)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> events(name).isEmpty());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("This connection got " + events(name) + ", and should not have: " + why);
+        }
+    }
+
     /** The events of this name received so far. */
     public List<Event> events(String name) {
         return events.stream().filter(e -> e.name().equals(name)).toList();

@@ -1,10 +1,7 @@
 package kata;
 
 import io.javalin.Javalin;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +42,8 @@ public final class App implements AutoCloseable {
         Users users = Users.demo();
         Tokens tokens = new Tokens(config.signingKey(), config.clock());
         JwtStrategy strategy = new JwtStrategy(tokens, users);
-        AtomicInteger ioPort = new AtomicInteger();
+        PageOrigins page = new PageOrigins(config.host());
+        SocketServer sockets = new SocketServer(config, new SocketAuth(strategy, page));
         Javalin http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = config.host();
@@ -53,18 +51,13 @@ public final class App implements AutoCloseable {
             cfg.routes.post("/login", new LoginRoute(users, tokens));
             cfg.routes.get("/self", new SelfRoute(strategy));
             // the page asks where the Socket.IO server listens
-            cfg.routes.get("/config.json", ctx -> ctx.json(Map.of("ioPort", ioPort.get())));
+            cfg.routes.get("/config.json", ctx -> ctx.json(Map.of("ioPort", sockets.port())));
             ErrorReplies.register(cfg.routes);
         });
         http.start(config.port());
-        SocketServer sockets = new SocketServer(config, new SocketAuth(strategy, pageOrigins(config.host(), http.port())));
-        ioPort.set(sockets.start().port());
+        page.listeningOn(http.port());
+        sockets.start();
         return new App(http, sockets);
-    }
-
-    /** Where the page can be opened from: the Socket.IO server accepts browsers from there only. */
-    static Set<String> pageOrigins(String host, int httpPort) {
-        return Set.copyOf(List.of("http://" + host + ":" + httpPort, "http://localhost:" + httpPort, "http://127.0.0.1:" + httpPort));
     }
 
     public int httpPort() {

@@ -5,7 +5,6 @@ import com.corundumstudio.socketio.AuthorizationResult;
 import com.corundumstudio.socketio.HandshakeData;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,13 +23,10 @@ public final class SocketAuth implements AuthorizationListener {
 
     private final Tokens tokens;
     private final Users users;
-    private final Set<String> pageOrigins;
+    private final PageOrigins pageOrigins;
 
-    /**
-     * @param pageOrigins the origins of the app's own page, e.g. http://localhost:3000: a browser on
-     *     any other site is refused, whatever token it has.
-     */
-    public SocketAuth(Tokens tokens, Users users, Set<String> pageOrigins) {
+    /** A browser on a site other than the app's page is refused, whatever token it has. */
+    public SocketAuth(Tokens tokens, Users users, PageOrigins pageOrigins) {
         this.tokens = tokens;
         this.users = users;
         this.pageOrigins = pageOrigins;
@@ -39,7 +35,7 @@ public final class SocketAuth implements AuthorizationListener {
     @Override
     public AuthorizationResult getAuthorizationResult(HandshakeData handshake) {
         String origin = handshake.getHttpHeaders().get("Origin");
-        if (origin != null && !pageOrigins.contains(origin)) {
+        if (origin != null && !pageOrigins.allows(origin)) {
             LOG.info("handshake refused: origin {} is not the page's", origin);
             return AuthorizationResult.FAILED_AUTHORIZATION;
         }

@@ -4,7 +4,6 @@ import com.corundumstudio.socketio.AuthorizationListener;
 import com.corundumstudio.socketio.AuthorizationResult;
 import com.corundumstudio.socketio.HandshakeData;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,13 +21,10 @@ public final class SocketAuth implements AuthorizationListener {
     private static final Logger LOG = LoggerFactory.getLogger(SocketAuth.class);
 
     private final JwtStrategy strategy;
-    private final Set<String> pageOrigins;
+    private final PageOrigins pageOrigins;
 
-    /**
-     * @param pageOrigins the origins of the app's own page, e.g. http://localhost:3000: a browser on
-     *     any other site is refused, whatever token it has.
-     */
-    public SocketAuth(JwtStrategy strategy, Set<String> pageOrigins) {
+    /** A browser on a site other than the app's page is refused, whatever token it has. */
+    public SocketAuth(JwtStrategy strategy, PageOrigins pageOrigins) {
         this.strategy = strategy;
         this.pageOrigins = pageOrigins;
     }
@@ -36,7 +32,7 @@ public final class SocketAuth implements AuthorizationListener {
     @Override
     public AuthorizationResult getAuthorizationResult(HandshakeData handshake) {
         String origin = handshake.getHttpHeaders().get("Origin");
-        if (origin != null && !pageOrigins.contains(origin)) {
+        if (origin != null && !pageOrigins.allows(origin)) {
             LOG.info("handshake refused: origin {} is not the page's", origin);
             return AuthorizationResult.FAILED_AUTHORIZATION;
         }

@@ -1,0 +1,33 @@
+package kata;
+
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.util.Map;
+
+/**
+ * POST /notify: the signed-in user sends the guide's event, {@code foo} with {@code "bar"}, to all of
+ * their own connections (every tab they have open), and learns to how many.
+ */
+public final class NotifyRoute implements Handler {
+
+    private final JwtStrategy strategy;
+    private final UserRooms rooms;
+
+    public NotifyRoute(JwtStrategy strategy, UserRooms rooms) {
+        this.strategy = strategy;
+        this.rooms = rooms;
+    }
+
+    @Override
+    public void handle(Context ctx) {
+        // BEGIN SOLUTION
+        User user = strategy.authenticate(ctx.header("Authorization"));
+        int connections = rooms.sendTo(user.id(), "foo", "bar");
+        ctx.json(Map.of("connections", connections));
+        // STUB
+        // // The user from strategy.authenticate(the Authorization header), then rooms.sendTo(user.id(), "foo", "bar"),
+        // // and answer {"connections": <how many got it>}.
+        // throw new Todo("step 06: send foo to the user's connections in NotifyRoute.handle (steps/06-user-rooms/src/main/java/kata/NotifyRoute.java)");
+        // END SOLUTION
+    }
+}
