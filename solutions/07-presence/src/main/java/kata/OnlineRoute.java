@@ -1,0 +1,36 @@
+package kata;
+
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.util.Map;
+
+/** GET /users/{id}/online, for a signed-in user: {@code {"online": true}} while that user has a connection. */
+public final class OnlineRoute implements Handler {
+
+    private final JwtStrategy strategy;
+    private final Presence presence;
+
+    public OnlineRoute(JwtStrategy strategy, Presence presence) {
+        this.strategy = strategy;
+        this.presence = presence;
+    }
+
+    @Override
+    public void handle(Context ctx) {
+        // BEGIN SOLUTION
+        strategy.authenticate(ctx.header("Authorization"));
+        int userId;
+        try {
+            userId = Integer.parseInt(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new HttpError(400, "the user id is a number");
+        }
+        ctx.json(Map.of("online", presence.isUserConnected(userId)));
+        // STUB
+        // // Only for a signed-in user: strategy.authenticate(the Authorization header) first.
+        // // The id is ctx.pathParam("id"): not a number -> throw new HttpError(400, ..).
+        // // Answer {"online": presence.isUserConnected(id)}.
+        // throw new Todo("step 07: answer the user's presence in OnlineRoute.handle (steps/07-presence/src/main/java/kata/OnlineRoute.java)");
+        // END SOLUTION
+    }
+}
