@@ -1,0 +1,125 @@
+package kata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import kata.harness.RunningApp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The page of the finished app, in a real browser: log in, see the connection, get an event sent
+ * from another tab, log out; and a wrong password.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PageTest {
+
+    @RegisterExtension
+    static final RunningApp<App> app = RunningApp.of(env -> App.start(Config.fromEnvironment(env)), App::httpPort)
+            .withSocketPort(App::ioPort);
+
+    private static ChromeDriver chrome;
+
+    @BeforeAll
+    static void openBrowser() throws Exception {
+        chrome = Browser.start();
+    }
+
+    @AfterAll
+    static void closeBrowser() {
+        if (chrome != null) {
+            chrome.quit();
+        }
+    }
+
+    private static String page() {
+        return "http://localhost:" + app.httpPort() + "/";
+    }
+
+    private static WebDriverWait waiting() {
+        return new WebDriverWait(chrome, Duration.ofSeconds(10));
+    }
+
+    private static String text(String id) {
+        return chrome.findElement(By.id(id)).getText();
+    }
+
+    private static void awaitText(String id, String expected) {
+        waiting().withMessage(() -> "#" + id + " should read \"" + expected + "\", it reads \"" + text(id) + "\"")
+                .until(ExpectedConditions.textToBe(By.id(id), expected));
+    }
+
+    @Test
+    @Order(1)
+    void the_page_is_served_at_the_root_with_its_socket_io_client() {
+        assertThat(app.http().get("/").status()).as("GET / serves web/public/index.html").isEqualTo(200);
+        assertThat(app.http().get("/vendor/socket.io/socket.io.min.js").status())
+                .as("the client from web/node_modules (npm ci in web/, which ./kata run and ./kata check do)")
+                .isEqualTo(200);
+    }
+
+    @Test
+    @Order(2)
+    void john_logs_in_connects_and_sees_an_event_sent_from_his_other_tab() throws Exception {
+        chrome.get(page());
+        chrome.findElement(By.id("login")).click();
+
+        awaitText("status", "connected");
+        awaitText("whoami", "john");
+        assertThat(text("socket-id")).as("the socket id is shown once connected").isNotBlank().isNotEqualTo("—");
+        String firstTab = chrome.getWindowHandle();
+
+        chrome.switchTo().newWindow(WindowType.TAB);
+        chrome.get(page());
+        awaitText("status", "connected");
+        chrome.findElement(By.id("notify")).click();
+        awaitText("notify-result", "sent to 2 connection(s)");
+
+        chrome.switchTo().window(firstTab);
+        waiting().withMessage("the first tab should list the foo event sent from the second")
+                .until(d -> text("events").contains("foo"));
+        assertThat(text("events")).contains("bar");
+        awaitText("online", "online: yes");
+        Browser.screenshot(chrome, "page-signed-in");
+    }
+
+    @Test
+    @Order(3)
+    void log_out_disconnects_and_shows_the_login_form() {
+        List<String> tabs = new ArrayList<>(chrome.getWindowHandles());
+        chrome.switchTo().window(tabs.get(0));
+        chrome.findElement(By.id("logout")).click();
+
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out")));
+        assertThat(chrome.findElement(By.id("signed-in")).isDisplayed()).isFalse();
+        assertThat((Object) chrome.executeScript("return localStorage.getItem('kata.token')"))
+                .as("log out forgets the token").isNull();
+    }
+
+    @Test
+    @Order(4)
+    void a_wrong_password_shows_the_message_and_clears_the_field() throws Exception {
+        chrome.get(page());
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out")));
+        chrome.findElement(By.id("password")).clear();
+        chrome.findElement(By.id("password")).sendKeys("wrong");
+        chrome.findElement(By.id("login")).click();
+
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("login-error")));
+        assertThat(text("login-error")).contains("invalid credentials");
+        assertThat(chrome.findElement(By.id("password")).getAttribute("value")).isEmpty();
+        Browser.screenshot(chrome, "page-wrong-password");
+    }
+}
