@@ -45,7 +45,7 @@ public final class App implements AutoCloseable {
             WebPage.serve(cfg, config.webDir());
             cfg.routes.post("/login", new LoginRoute(users, tokens));
             cfg.routes.get("/self", new SelfRoute(strategy));
-            ErrorReplies.register(cfg.routes);
+            ErrorReplies.register(cfg);
         });
         http.start(config.port());
         return new App(http);

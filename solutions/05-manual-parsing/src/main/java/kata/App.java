@@ -52,7 +52,7 @@ public final class App implements AutoCloseable {
             cfg.routes.get("/self", new SelfRoute(strategy));
             // the page asks where the Socket.IO server listens
             cfg.routes.get("/config.json", ctx -> ctx.json(Map.of("ioPort", sockets.port())));
-            ErrorReplies.register(cfg.routes);
+            ErrorReplies.register(cfg);
         });
         http.start(config.port());
         page.listeningOn(http.port());

@@ -54,7 +54,7 @@ public final class App implements AutoCloseable {
             cfg.routes.get("/users/{id}/online", new OnlineRoute(strategy, sockets.presence()));
             // the page asks where the Socket.IO server listens
             cfg.routes.get("/config.json", ctx -> ctx.json(Map.of("ioPort", sockets.port())));
-            ErrorReplies.register(cfg.routes);
+            ErrorReplies.register(cfg);
         });
         http.start(config.port());
         page.listeningOn(http.port());

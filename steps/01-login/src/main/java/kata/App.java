@@ -36,7 +36,7 @@ public final class App implements AutoCloseable {
             cfg.jetty.host = config.host();
             WebPage.serve(cfg, config.webDir());
             cfg.routes.post("/login", new LoginRoute(users));
-            ErrorReplies.register(cfg.routes);
+            ErrorReplies.register(cfg);
         });
         http.start(config.port());
         return new App(http);

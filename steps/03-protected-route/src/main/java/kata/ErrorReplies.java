@@ -1,9 +1,20 @@
 package kata;
 
+import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +29,13 @@ final class ErrorReplies {
     private ErrorReplies() {
     }
 
-    static void register(RoutesConfig routes) {
+    static void register(JavalinConfig cfg) {
+        register(cfg.routes);
+        // what Jetty refuses before any route runs (a header too large, a malformed request line)
+        cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonJettyErrors()));
+    }
+
+    private static void register(RoutesConfig routes) {
         routes.exception(Unauthorized.class, (e, ctx) -> {
             ctx.header("WWW-Authenticate", "Bearer");
             reply(ctx, 401, e.reason());
@@ -39,5 +56,26 @@ final class ErrorReplies {
 
     static void reply(Context ctx, int status, String reason) {
         ctx.status(status).json(Map.of("error", reason));
+    }
+
+    /** Jetty's own error pages, as the same short JSON instead of HTML. */
+    private static final class JsonJettyErrors extends ErrorHandler {
+        @Override
+        protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+                Callback callback) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.write(true, json(code), callback);
+        }
+
+        @Override
+        public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+            fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+            return json(status);
+        }
+
+        private static ByteBuffer json(int status) {
+            String reason = String.valueOf(HttpStatus.getMessage(status)).toLowerCase(Locale.ROOT);
+            return ByteBuffer.wrap(("{\"error\":\"" + reason + "\"}").getBytes(StandardCharsets.UTF_8));
+        }
     }
 }
