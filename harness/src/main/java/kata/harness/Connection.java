@@ -191,12 +191,17 @@ public final class Connection implements AutoCloseable {
 
     /** Waits (bounded) for an event of this name, and gives the first one. */
     public Event awaitEvent(String name) {
+        return awaitEvent(name, "");
+    }
+
+    /** The same, with what to check when it does not come. */
+    public Event awaitEvent(String name, String hint) {
         try {
             await().atMost(PATIENCE).pollInterval(Duration.ofMillis(5))
                     .until(() -> events.stream().anyMatch(e -> e.name().equals(name)));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError("No \"" + name + "\" event reached this connection within " + PATIENCE.toSeconds()
-                    + " s. It got: " + events);
+                    + " s. It got: " + events + (hint.isEmpty() ? "" : "\n" + hint));
         }
         return events.stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow();
     }

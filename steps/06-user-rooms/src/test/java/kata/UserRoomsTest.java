@@ -17,6 +17,8 @@ class UserRoomsTest {
     private static final String ROOMS = "steps/06-user-rooms/src/main/java/kata/UserRooms.java";
     private static final String ROUTE = "steps/06-user-rooms/src/main/java/kata/NotifyRoute.java";
     private static final Duration QUIET = Duration.ofMillis(300);
+    private static final String JOINED = "Is every connection in its user's room? UserRooms.join runs in the connect listener:"
+            + " if it fails, the server logs \"connect of ... failed\" and the client stays in no room. Open " + ROOMS;
 
     @RegisterExtension
     static final RunningApp<App> app = RunningApp.of(env -> App.start(Config.fromEnvironment(env)), App::httpPort)
@@ -33,9 +35,9 @@ class UserRoomsTest {
 
         int sent = app.app().rooms().sendTo(1, "foo", "bar");
 
-        assertThat(johnsFirstTab.awaitEvent("foo").payload()).as("the guide's io.to(\"user:1\").emit(\"foo\", \"bar\"). Open " + ROOMS)
+        assertThat(johnsFirstTab.awaitEvent("foo", JOINED).payload()).as("the guide's io.to(\"user:1\").emit(\"foo\", \"bar\"). Open " + ROOMS)
                 .isEqualTo("bar");
-        assertThat(johnsSecondTab.awaitEvent("foo").payload()).isEqualTo("bar");
+        assertThat(johnsSecondTab.awaitEvent("foo", JOINED).payload()).isEqualTo("bar");
         jane.assertNoEvent("foo", QUIET, "it was sent to john's room, and jane is not john. Open " + ROOMS);
         assertThat(sent).as("sendTo says how many connections it reached. Open " + ROOMS).isEqualTo(2);
     }
@@ -61,7 +63,7 @@ class UserRoomsTest {
         assertThat(app.app().rooms().sendTo(1, "foo", "bar"))
                 .as("join the room first thing in the connect listener, before anything can be sent. Open " + ROOMS)
                 .isEqualTo(1);
-        assertThat(john.awaitEvent("foo").payload()).isEqualTo("bar");
+        assertThat(john.awaitEvent("foo", JOINED).payload()).isEqualTo("bar");
     }
 
     @Test

@@ -11,10 +11,17 @@ import kata.harness.Connection;
 import kata.harness.Reply;
 import kata.harness.RunningApp;
 import kata.harness.Sockets;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Step 07: a user is online while their room has a connection; a dead connection is noticed by the pings. */
+/**
+ * Step 07: a user is online while their room has a connection; a dead connection is noticed by the pings.
+ * The dead connection's test runs last: until the pings are set, its connection lingers for 85 s.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PresenceTest {
 
     private static final String PRESENCE = "steps/07-presence/src/main/java/kata/Presence.java";
@@ -71,6 +78,7 @@ class PresenceTest {
     }
 
     @Test
+    @Order(Integer.MAX_VALUE)
     void a_connection_that_dies_without_closing_is_noticed_within_the_ping_timeout() {
         String token = app.http().login("jane", "changeit");
         awaitOnline(2, false, Connection.PATIENCE, "nobody is connected as jane yet");
