@@ -39,10 +39,9 @@ public final class LoginRoute implements Handler {
         LOG.info("authentication OK");
         ctx.json(user.get());
         // STUB
-        // // Read the body with JsonBody.read(ctx): it already answers 415, 413 and 400 for you.
-        // // Then: both fields must be strings (else 400), users.authenticate(..) decides,
-        // // 401 {"error": "invalid credentials"} when it says no (throw new HttpError(401, ..)),
-        // // and 200 with the user as JSON when it says yes (ctx.json(user)).
+        // // Read the JSON body (JsonBody already answers the 4xx of bad input), check the
+        // // credentials with users, and answer the user as JSON; or 401 "invalid credentials", the
+        // // same for an unknown user as for a wrong password.
         // throw new Todo("step 01: check the credentials in LoginRoute.handle (steps/01-login/src/main/java/kata/LoginRoute.java)");
         // END SOLUTION
     }

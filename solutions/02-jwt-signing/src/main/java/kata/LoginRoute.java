@@ -42,7 +42,7 @@ public final class LoginRoute implements Handler {
         // BEGIN SOLUTION
         ctx.json(Map.of("token", tokens.sign(user.get())));
         // STUB
-        // // Answer {"token": "..."} instead of the user: tokens.sign(user) makes it.
+        // // Answer {"token": "..."} instead of the user.
         // throw new Todo("step 02: answer with a token in LoginRoute.handle (steps/02-jwt-signing/src/main/java/kata/LoginRoute.java)");
         // END SOLUTION
     }

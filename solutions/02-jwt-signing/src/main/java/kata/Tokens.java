@@ -44,8 +44,8 @@ public final class Tokens {
                 .signWith(key, Jwts.SIG.HS256)
                 .compact();
         // STUB
-        // // Jwts.builder(): claim "data" = {id, username}, issuer(ISSUER), audience().single(AUDIENCE),
-        // // issuedAt and expiration from the clock (now, now + LIFETIME), signWith(key, Jwts.SIG.HS256), compact().
+        // // A JWS signed with HS256 (name the algorithm), with the claims data = {id, username},
+        // // iss, aud (one string), iat (now, from the clock) and exp (now + LIFETIME).
         // throw new Todo("step 02: sign the token in Tokens.sign (steps/02-jwt-signing/src/main/java/kata/Tokens.java)");
         // END SOLUTION
     }

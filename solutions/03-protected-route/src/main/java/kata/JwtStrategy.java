@@ -36,9 +36,9 @@ public final class JwtStrategy {
             throw new Unauthorized(e.reason());
         }
         // STUB
-        // // No header: throw new Unauthorized("no token"). Not "Bearer <token>" (the scheme in any case):
-        // // "invalid token". Then tokens.verify(token), and the user must still exist (users.byId).
-        // // An InvalidToken becomes new Unauthorized(e.reason()).
+        // // No header: Unauthorized "no token". Not "Bearer <token>" (the scheme in any case):
+        // // "invalid token". Otherwise the token must verify, and the user it names must still
+        // // exist; a refused token keeps its reason.
         // throw new Todo("step 03: authenticate the bearer token in JwtStrategy.authenticate (steps/03-protected-route/src/main/java/kata/JwtStrategy.java)");
         // END SOLUTION
     }

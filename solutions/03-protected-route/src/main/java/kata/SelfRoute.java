@@ -17,8 +17,8 @@ public final class SelfRoute implements Handler {
         // BEGIN SOLUTION
         ctx.json(strategy.authenticate(ctx.header("Authorization")));
         // STUB
-        // // strategy.authenticate(the Authorization header) gives the user (answer it as JSON) or throws
-        // // Unauthorized, which ErrorReplies turns into 401 with WWW-Authenticate: Bearer.
+        // // Answer, as JSON, the user that the Authorization header proves: the strategy knows
+        // // how.
         // throw new Todo("step 03: answer the signed-in user in SelfRoute.handle (steps/03-protected-route/src/main/java/kata/SelfRoute.java)");
         // END SOLUTION
     }

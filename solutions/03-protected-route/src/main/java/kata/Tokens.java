@@ -91,10 +91,10 @@ public final class Tokens {
         }
         throw new InvalidToken("invalid token");
         // STUB
-        // // Parse with the parser built in the constructor (it pins HS256, requires iss and aud, uses the clock).
-        // // Expired: throw new InvalidToken("token expired"); any other JwtException or IllegalArgumentException:
-        // // "invalid token". The parser lets through a token without exp, an iat in the future, and a missing
-        // // or ill-typed data claim: refuse those too. Then return new User(id, username) from the data claim.
+        // // Parse with the parser that the constructor built. An expired token: InvalidToken
+        // // "token expired"; any other refusal of the parser: "invalid token". The parser lets
+        // // through some tokens that the app must refuse (TUTORIAL.md, step 03, says which).
+        // // Return the user of the data claim.
         // throw new Todo("step 03: verify the token in Tokens.verify (steps/03-protected-route/src/main/java/kata/Tokens.java)");
         // END SOLUTION
     }

@@ -52,9 +52,8 @@ public final class SocketAuth implements AuthorizationListener {
             return AuthorizationResult.FAILED_AUTHORIZATION;
         }
         // STUB
-        // // strategy.authenticate(the Authorization header) gives the user, or throws Unauthorized.
-        // // Accept with the user stored on the connection: new AuthorizationResult(true, Map.of(SocketServer.USER, user));
-        // // refuse with AuthorizationResult.FAILED_AUTHORIZATION (the client then gets connect_error).
+        // // Authenticate the Authorization header (step 03's strategy does it). Accept the
+        // // handshake with the user kept on the connection under SocketServer.USER, or refuse it.
         // throw new Todo("step 04: authenticate the handshake in SocketAuth.getAuthorizationResult (steps/04-handshake/src/main/java/kata/SocketAuth.java)");
         // END SOLUTION
     }

@@ -25,8 +25,8 @@ public final class NotifyRoute implements Handler {
         int connections = rooms.sendTo(user.id(), "foo", "bar");
         ctx.json(Map.of("connections", connections));
         // STUB
-        // // The user from strategy.authenticate(the Authorization header), then rooms.sendTo(user.id(), "foo", "bar"),
-        // // and answer {"connections": <how many got it>}.
+        // // For a signed-in user only: send "foo" with "bar" to all of their connections, and
+        // // answer {"connections": how many got it}.
         // throw new Todo("step 06: send foo to the user's connections in NotifyRoute.handle (steps/06-user-rooms/src/main/java/kata/NotifyRoute.java)");
         // END SOLUTION
     }

@@ -26,7 +26,7 @@ public final class UserRooms {
         // BEGIN SOLUTION
         client.joinRoom(roomOf(user.id()));
         // STUB
-        // // client.joinRoom(..) with the user's room name, roomOf(user.id()).
+        // // Put the connection in its user's room.
         // throw new Todo("step 06: join the user's room in UserRooms.join (steps/06-user-rooms/src/main/java/kata/UserRooms.java)");
         // END SOLUTION
     }
@@ -39,8 +39,7 @@ public final class UserRooms {
         room.sendEvent(event, payload);
         return connections;
         // STUB
-        // // server.getRoomOperations(roomOf(userId)): sendEvent(event, payload) to all of its clients, and
-        // // return how many there are (getClients().size()).
+        // // Send the event to everyone in the user's room, and say how many they are.
         // throw new Todo("step 06: send to the user's room in UserRooms.sendTo (steps/06-user-rooms/src/main/java/kata/UserRooms.java)");
         // END SOLUTION
     }

@@ -27,9 +27,8 @@ public final class OnlineRoute implements Handler {
         }
         ctx.json(Map.of("online", presence.isUserConnected(userId)));
         // STUB
-        // // Only for a signed-in user: strategy.authenticate(the Authorization header) first.
-        // // The id is ctx.pathParam("id"): not a number -> throw new HttpError(400, ..).
-        // // Answer {"online": presence.isUserConnected(id)}.
+        // // For signed-in users only. The id in the path must be a number (else 400). Answer
+        // // {"online": true or false}.
         // throw new Todo("step 07: answer the user's presence in OnlineRoute.handle (steps/07-presence/src/main/java/kata/OnlineRoute.java)");
         // END SOLUTION
     }

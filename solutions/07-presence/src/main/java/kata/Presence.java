@@ -22,8 +22,7 @@ public final class Presence {
         // BEGIN SOLUTION
         return !server.getRoomOperations(UserRooms.roomOf(userId)).getClients().isEmpty();
         // STUB
-        // // A user is connected when their room, UserRooms.roomOf(userId), has at least one client:
-        // // server.getRoomOperations(..).getClients().
+        // // A user is connected while their room has anyone in it.
         // throw new Todo("step 07: look in the user's room in Presence.isUserConnected (steps/07-presence/src/main/java/kata/Presence.java)");
         // END SOLUTION
     }

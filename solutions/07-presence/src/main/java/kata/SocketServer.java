@@ -44,8 +44,8 @@ public final class SocketServer implements AutoCloseable {
         io.setPingInterval((int) config.pingInterval().toMillis());
         io.setPingTimeout((int) config.pingTimeout().toMillis());
         // STUB
-        // // TODO step 07: netty-socketio's own defaults let a dead connection linger 85 s. Set the ping
-        // // interval and timeout (in milliseconds) from config.pingInterval() and config.pingTimeout().
+        // // TODO step 07: netty-socketio's defaults leave a dead connection in its rooms for 85 s.
+        // // Set the ping interval and timeout from the config.
         // END SOLUTION
         server = new SocketIOServer(io);
         rooms = new UserRooms(server);

@@ -39,7 +39,7 @@ public final class LoginRoute implements Handler {
             throw new HttpError(401, "invalid credentials");
         }
         LOG.info("authentication OK");
-        // Answer {"token": "..."} instead of the user: tokens.sign(user) makes it.
+        // Answer {"token": "..."} instead of the user.
         throw new Todo("step 02: answer with a token in LoginRoute.handle (steps/02-jwt-signing/src/main/java/kata/LoginRoute.java)");
     }
 }

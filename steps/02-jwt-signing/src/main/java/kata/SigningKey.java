@@ -25,8 +25,10 @@ public final class SigningKey {
      * token signed here verifies there with the same secret.
      */
     public static SecretKey fromSecret(String secret) {
-        // Refuse a secret of fewer than MIN_BYTES bytes (UTF-8) with an IllegalArgumentException that says
-        // why and how to make a better one; otherwise wrap the bytes: new SecretKeySpec(bytes, "HmacSHA256").
+        // HS256 needs a key of at least MIN_BYTES bytes, counted in UTF-8. Refuse a shorter
+        // secret with an IllegalArgumentException whose message names JWT_SECRET and says why
+        // and how to make a longer one (Config passes it on as it is); otherwise make an HMAC-
+        // SHA256 key of the bytes.
         throw new Todo("step 02: turn JWT_SECRET into a key in SigningKey.fromSecret (steps/02-jwt-signing/src/main/java/kata/SigningKey.java)");
     }
 

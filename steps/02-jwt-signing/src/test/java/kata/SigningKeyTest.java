@@ -45,7 +45,8 @@ class SigningKeyTest {
         env.put("JWT_SECRET", "Mys3cr3t");
 
         assertThatThrownBy(() -> Config.fromEnvironment(env))
-                .as("Config.fromEnvironment reads JWT_SECRET through SigningKey.fromSecret. Open " + FILE)
+                .as("Config.fromEnvironment passes SigningKey.fromSecret's exception on unchanged: its message must"
+                        + " name JWT_SECRET, the variable a person sets. Open " + FILE)
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("JWT_SECRET");
     }

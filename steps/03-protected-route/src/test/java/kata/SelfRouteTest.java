@@ -82,8 +82,8 @@ class SelfRouteTest {
     void a_bad_token_gets_401(BadToken bad) {
         Reply reply = app.http().getWithToken("/self", bad.token());
 
-        assertThat(reply).whereToLook(TOKENS + " (Tokens.verify) must refuse a token that is " + bad.why()
-                        + ", and " + STRATEGY + " turn that into Unauthorized.")
+        assertThat(reply).whereToLook(TOKENS + ": Tokens.verify must refuse this token (" + bad.why()
+                        + "), and " + STRATEGY + " turn that into Unauthorized.")
                 .hasJsonError(401)
                 .hasHeader("WWW-Authenticate", "Bearer");
     }

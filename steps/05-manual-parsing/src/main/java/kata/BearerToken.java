@@ -33,8 +33,8 @@ public final class BearerToken {
     }
 
     public static Parsed parse(String authorizationHeader) {
-        // null or empty: new NoToken(). "Bearer <token>" (scheme in any case, one space, a token without
-        // spaces): new Token(token). Anything else: new NotBearer().
+        // No header, or an empty one: NoToken. "Bearer <token>", the scheme in any case: Token.
+        // Anything else: NotBearer.
         throw new Todo("step 05: parse the header in BearerToken.parse (steps/05-manual-parsing/src/main/java/kata/BearerToken.java)");
     }
 }

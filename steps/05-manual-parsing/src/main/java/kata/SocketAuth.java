@@ -45,9 +45,9 @@ public final class SocketAuth implements AuthorizationListener {
             // It makes no session with a user: see SocketServer, which drops connections without one.
             return AuthorizationResult.SUCCESSFUL_AUTHORIZATION;
         }
-        // BearerToken.parse(the Authorization header): NoToken -> refuse("no token"); NotBearer -> refuse("invalid token");
-        // Token -> tokens.verify(token.value()) and users.byId(..): any failure -> refuse("invalid token").
-        // Accept with new AuthorizationResult(true, Map.of(SocketServer.USER, user)).
+        // Parse the Authorization header with BearerToken and verify the token yourself (tokens,
+        // users). Refuse with the guide's reasons: "no token" when there is none, "invalid
+        // token" for everything else. Accept as in step 04.
         throw new Todo("step 05: parse and verify the header in SocketAuth.getAuthorizationResult (steps/05-manual-parsing/src/main/java/kata/SocketAuth.java)");
     }
 

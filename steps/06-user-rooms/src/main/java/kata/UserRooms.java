@@ -23,14 +23,13 @@ public final class UserRooms {
 
     /** Called first thing when a connection is accepted, before the client is told it is connected. */
     public void join(SocketIOClient client, User user) {
-        // client.joinRoom(..) with the user's room name, roomOf(user.id()).
+        // Put the connection in its user's room.
         throw new Todo("step 06: join the user's room in UserRooms.join (steps/06-user-rooms/src/main/java/kata/UserRooms.java)");
     }
 
     /** Sends an event to every connection of one user, and says to how many. */
     public int sendTo(int userId, String event, Object payload) {
-        // server.getRoomOperations(roomOf(userId)): sendEvent(event, payload) to all of its clients, and
-        // return how many there are (getClients().size()).
+        // Send the event to everyone in the user's room, and say how many they are.
         throw new Todo("step 06: send to the user's room in UserRooms.sendTo (steps/06-user-rooms/src/main/java/kata/UserRooms.java)");
     }
 }

@@ -48,7 +48,9 @@ class UserRoomsTest {
         Connection closes = sockets.connect(app.http().login("john", "changeit"));
         closes.close();
 
-        org.awaitility.Awaitility.await().atMost(Connection.PATIENCE)
+        org.awaitility.Awaitility.await("john's room holds his one open tab (UserRooms.join puts each connection in"
+                        + " its user's room, and a closed one leaves it). Open " + ROOMS)
+                .atMost(Connection.PATIENCE)
                 .until(() -> app.app().rooms().sendTo(1, "ping-count", "") == 1);
         app.app().rooms().sendTo(1, "foo", "bar");
 
@@ -73,7 +75,8 @@ class UserRoomsTest {
         Connection jane = sockets.connect(app.http().login("jane", "changeit"));
 
         assertThat(app.http().postWithToken("/notify", johnsToken))
-                .whereToLook(ROUTE + ": rooms.sendTo(user.id(), \"foo\", \"bar\"), then answer {\"connections\": n}.")
+                .whereToLook(ROUTE + ": rooms.sendTo(user.id(), \"foo\", \"bar\"), then answer {\"connections\": n}."
+                        + " If n is 0, the connection is in no room: " + ROOMS + ", UserRooms.join.")
                 .hasStatus(200)
                 .hasJson("{\"connections\":1}");
         assertThat(john.awaitEvent("foo").payload()).isEqualTo("bar");

@@ -39,8 +39,8 @@ public final class SocketServer implements AutoCloseable {
         // the page on the HTTP port sends "authorization" in extraHeaders: the preflight must allow it
         io.setAllowHeaders("authorization");
         io.setExceptionListener(new QuietExceptions());
-        // TODO step 07: netty-socketio's own defaults let a dead connection linger 85 s. Set the ping
-        // interval and timeout (in milliseconds) from config.pingInterval() and config.pingTimeout().
+        // TODO step 07: netty-socketio's defaults leave a dead connection in its rooms for 85 s.
+        // Set the ping interval and timeout from the config.
         server = new SocketIOServer(io);
         rooms = new UserRooms(server);
         presence = new Presence(server);
