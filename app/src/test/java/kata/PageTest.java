@@ -110,6 +110,18 @@ class PageTest {
 
     @Test
     @Order(4)
+    void a_stored_token_that_the_server_refuses_is_forgotten_on_load() {
+        chrome.get(page());
+        chrome.executeScript("localStorage.setItem('kata.token', 'not-a-token')");
+        chrome.navigate().refresh();
+
+        waiting().withMessage("GET /self refuses the stored token, so the login form shows")
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out")));
+        assertThat((Object) chrome.executeScript("return localStorage.getItem('kata.token')")).isNull();
+    }
+
+    @Test
+    @Order(5)
     void a_wrong_password_shows_the_message_and_clears_the_field() throws Exception {
         chrome.get(page());
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out")));

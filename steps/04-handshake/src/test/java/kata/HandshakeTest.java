@@ -12,6 +12,7 @@ import kata.harness.RunningApp;
 import kata.harness.Sockets;
 import kata.harness.TokenForge;
 import kata.harness.TokenForge.BadToken;
+import kata.harness.Transcript;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -158,5 +159,17 @@ class HandshakeTest {
 
         assertThat(handshake.status()).as(handshake.summary()).isEqualTo(200);
         assertThat(handshake.body()).contains("\"sid\"").doesNotContain(chosen);
+    }
+
+    @Test
+    void what_three_clients_see() {
+        Connection john = sockets.connect(johnsToken());
+        String refusedWithoutToken = sockets.openWithHeaders(Map.of(), Mode.POLLING_FIRST).awaitRefused();
+        String refusedWithForgery = sockets.open(TokenForge.valid(1, "john").signedWith("HS256", kata.harness.TestEnv.OTHER_SECRET),
+                Mode.WEBSOCKET_ONLY).awaitRefused();
+
+        Transcript.verify("john, polling first: " + john.awaitOutcome() + ", whoami -> " + john.ask("whoami")
+                + "\nno token, polling first: " + refusedWithoutToken
+                + "\nforged token, websocket only: " + refusedWithForgery + "\n");
     }
 }
