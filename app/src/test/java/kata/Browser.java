@@ -26,6 +26,15 @@ final class Browser {
     private Browser() {
     }
 
+    /** The page's Socket.IO client from npm, or the test is skipped (fails under CI) with how to install it. */
+    static void requirePageClient() {
+        Path client = kata.harness.TestEnv.root().resolve("web/node_modules/socket.io-client/dist/socket.io.min.js");
+        if (!Files.isRegularFile(client)) {
+            skipOrFail("The page's Socket.IO client is not installed (" + client + "). Run: cd web && npm ci"
+                    + " (./kata run and ./kata check do it when npm is there)");
+        }
+    }
+
     /**
      * A headless Chromium, or the test is skipped with how to install one. Where CI is set, a missing
      * browser fails instead: CI must test the page.
@@ -36,10 +45,7 @@ final class Browser {
         String missing = "No Chromium and chromedriver here (looked for " + BROWSERS + " and " + DRIVERS + ")."
                 + " Install them to run the browser test: apt-get install chromium chromium-driver";
         if (browser.isEmpty() || driver.isEmpty()) {
-            if (System.getenv("CI") != null) {
-                Assertions.fail(missing + ". CI is set, so the browser test may not be skipped.");
-            }
-            Assumptions.abort(missing);
+            skipOrFail(missing);
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(browser.get());
@@ -54,6 +60,13 @@ final class Browser {
         ChromeDriver chrome = new ChromeDriver(service, options);
         chrome.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(10));
         return chrome;
+    }
+
+    private static void skipOrFail(String why) {
+        if (System.getenv("CI") != null) {
+            Assertions.fail(why + ". CI is set, so the browser test may not be skipped.");
+        }
+        Assumptions.abort(why);
     }
 
     static Path screenshot(ChromeDriver chrome, String name) throws IOException {

@@ -34,6 +34,7 @@ class PageTest {
 
     @BeforeAll
     static void openBrowser() throws Exception {
+        Browser.requirePageClient();
         chrome = Browser.start();
     }
 
