@@ -20,14 +20,16 @@ public final class App implements AutoCloseable {
 
     public static void main(String[] args) {
         Config config;
+        App app;
         try {
             config = Config.fromEnvironment(System.getenv());
-        } catch (IllegalArgumentException e) {
+            app = start(config);
+        } catch (Exception e) {
+            // a bad setting or a port in use: say which, without a stack trace
             System.err.println("Cannot start: " + e.getMessage());
             System.exit(2);
             return;
         }
-        App app = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
         if (config.randomKey()) {
             LOG.warn("no JWT_SECRET: signing with a random key, so tokens will not survive a restart");

@@ -78,7 +78,11 @@ public final class SocketServer implements AutoCloseable {
     }
 
     public SocketServer start() {
-        ChannelFuture bound = (ChannelFuture) server.startAsync().syncUninterruptibly();
+        ChannelFuture bound = (ChannelFuture) server.startAsync().awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IllegalStateException("the Socket.IO server cannot listen on port " + server.getConfiguration().getPort()
+                    + " (IO_PORT): " + bound.cause().getMessage());
+        }
         port = ((InetSocketAddress) bound.channel().localAddress()).getPort();
         return this;
     }
