@@ -138,7 +138,8 @@ public final class Connection implements AutoCloseable {
         String result = awaitOutcome();
         if (!result.equals("connected")) {
             throw new AssertionError("The connection (" + description + ") should have been accepted, but got " + result
-                    + ".\nThe server refused the handshake: open SocketAuth.java and check how it reads the Authorization header.");
+                    + ".\nThe server refused the handshake (its log says why): open " + TestEnv.stepFile("SocketAuth.java")
+                    + " and check how it reads the Authorization header.");
         }
         return this;
     }
@@ -148,7 +149,8 @@ public final class Connection implements AutoCloseable {
         String result = awaitOutcome();
         if (result.equals("connected")) {
             throw new AssertionError("The connection (" + description + ") should have been refused at the handshake,"
-                    + " but it connected (socket id " + socket.id() + ").\nOpen SocketAuth.java: only a valid bearer token may pass.");
+                    + " but it connected (socket id " + socket.id() + ").\nOpen " + TestEnv.stepFile("SocketAuth.java")
+                    + ": only a valid bearer token may pass.");
         }
         return result;
     }

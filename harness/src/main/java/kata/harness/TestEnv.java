@@ -29,6 +29,17 @@ public final class TestEnv {
         return SECRET.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Where a learner finds a file of the step under test, e.g. steps/04-handshake/src/main/java/kata/SocketAuth.java
+     * (the tests run in the step's folder).
+     */
+    public static String stepFile(String fileName) {
+        Path module = Path.of("").toAbsolutePath().normalize();
+        Path relative = root().relativize(module);
+        String step = relative.startsWith("steps") ? relative.toString().replace('\\', '/') : "steps/NN-name";
+        return step + "/src/main/java/kata/" + fileName;
+    }
+
     /** The repository's root folder, given by the build (see the surefire configuration). */
     public static Path root() {
         String root = System.getProperty("kata.root");

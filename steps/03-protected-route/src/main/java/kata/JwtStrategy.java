@@ -19,7 +19,7 @@ public final class JwtStrategy {
 
     /** The signed-in user, or {@link Unauthorized} with a short reason. */
     public User authenticate(String authorizationHeader) {
-        // No header: Unauthorized "no token". Not "Bearer <token>" (the scheme in any case):
+        // No header, or an empty one: Unauthorized "no token". Not "Bearer <token>" (the scheme in any case):
         // "invalid token". Otherwise the token must verify, and the user it names must still
         // exist; a refused token keeps its reason.
         throw new Todo("step 03: authenticate the bearer token in JwtStrategy.authenticate (steps/03-protected-route/src/main/java/kata/JwtStrategy.java)");

@@ -54,7 +54,7 @@ class UserRoomsTest {
                 .until(() -> app.app().rooms().sendTo(1, "ping-count", "") == 1);
         app.app().rooms().sendTo(1, "foo", "bar");
 
-        assertThat(stays.awaitEvent("foo").payload()).isEqualTo("bar");
+        assertThat(stays.awaitEvent("foo", JOINED).payload()).isEqualTo("bar");
         closes.assertNoEvent("foo", QUIET, "a closed connection leaves every room");
     }
 
@@ -79,7 +79,7 @@ class UserRoomsTest {
                         + " If n is 0, the connection is in no room: " + ROOMS + ", UserRooms.join.")
                 .hasStatus(200)
                 .hasJson("{\"connections\":1}");
-        assertThat(john.awaitEvent("foo").payload()).isEqualTo("bar");
+        assertThat(john.awaitEvent("foo", JOINED).payload()).isEqualTo("bar");
         jane.assertNoEvent("foo", QUIET, "POST /notify reaches the caller's own connections only. Open " + ROUTE);
     }
 
@@ -96,8 +96,8 @@ class UserRoomsTest {
         Connection first = sockets.connect(token);
         Connection second = sockets.connect(token);
         app.http().postWithToken("/notify", token);
-        first.awaitEvent("foo");
-        second.awaitEvent("foo");
+        first.awaitEvent("foo", JOINED);
+        second.awaitEvent("foo", JOINED);
 
         Transcript.verify("first tab: " + first.ask("whoami") + " " + first.events("foo")
                 + "\nsecond tab: " + second.ask("whoami") + " " + second.events("foo"));
