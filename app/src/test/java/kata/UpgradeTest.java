@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Every polling-first connection completes its upgrade to websocket, quickly, even many at once.
+ * Every polling-first connection completes its upgrade to websocket, even many at once.
  * netty-socketio 2.0.14 stalls some of them until its upgrade timeout (10 s): see
  * plumbing/src/main/java/kata/plumbing/UpgradeNoops.java and docs/netty-socketio-bugs.md.
  */
@@ -25,9 +25,12 @@ class UpgradeTest {
 
     static final int CONNECTIONS = 160;
     static final int IN_FLIGHT = 16;
-    static final Duration UPGRADE_P99 = Duration.ofSeconds(1);
-    /** A stalled upgrade waits for the library's upgrade timeout (10 s): 3 s tells it from a slow one. */
-    static final Duration STALLED_AFTER = Duration.ofSeconds(3);
+    /**
+     * A stalled upgrade waits for the library's upgrade timeout (10 s); a healthy one takes milliseconds,
+     * and well under a second on a busy laptop. 6 s tells the two apart without a timing claim: how
+     * fast upgrades are is measured by the benchmark (BENCHMARK.md), not asserted here.
+     */
+    static final Duration STALLED_AFTER = Duration.ofSeconds(6);
 
     @RegisterExtension
     static final RunningApp<App> app = RunningApp.of(env -> App.start(Config.fromEnvironment(env)), App::httpPort)
@@ -69,7 +72,6 @@ class UpgradeTest {
             assertThat(stalled).as(stalled + " of " + CONNECTIONS + " polling-first connections were still on polling "
                     + STALLED_AFTER.toSeconds() + " s after they opened (p99 of the others " + p99.toMillis() + " ms): the"
                     + " upgrade stalled. Is SocketIoWorkarounds.install(server) called in SocketServer?").isZero();
-            assertThat(p99).as("p99 of the time from open to websocket, over " + CONNECTIONS + " connections").isLessThan(UPGRADE_P99);
         } finally {
             clients.shutdownNow();
         }
