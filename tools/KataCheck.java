@@ -27,7 +27,8 @@ import org.w3c.dom.NodeList;
  *   <li>{@code generated}: fails when a step's starting code is not what {@code generate} would write.</li>
  *   <li>{@code snippets}: fails when a snippet of the Markdown that quotes a solution no longer matches it.</li>
  *   <li>{@code quotes}: fails when a failure message quoted in the Markdown can no longer be printed by the
- *       step it quotes (checked against the string literals of that step's code, tests and the harness).</li>
+ *       step it quotes (checked against the string literals of that step's code, tests and the harness),
+ *       and when a step's README.md or HINTS.md is missing or not in the form that {@code ./kata} reads.</li>
  *   <li>{@code integrity}: reads the test reports of both runs, and fails unless every test of every step
  *       passes on the solution and fails on the starting code.</li>
  * </ul>
@@ -270,8 +271,9 @@ public class KataCheck {
      * so that no quote escapes the check; a block that is not a quote uses a plain fence.
      */
     static int quotes() throws IOException {
-        Pattern marker = Pattern.compile("<!--\\s*quote:\\s*(\\S+)\\s*-->");
+        int documentProblems = stepDocuments();
         int problems = 0;
+        Pattern marker = Pattern.compile("<!--\\s*quote:\\s*(\\S+)\\s*-->");
         int checked = 0;
         Map<String, List<String>> literalsByStep = new TreeMap<>();
         for (Path doc : documents()) {
@@ -325,6 +327,58 @@ public class KataCheck {
             }
         }
         System.out.println("quotes: " + checked + " failure messages quoted in the Markdown, " + problems + " out of date");
+        return problems + documentProblems;
+    }
+
+    /**
+     * Every step has its short instructions and its hints in the form that {@code ./kata} reads:
+     * README.md begins with "# Step NN — title", a blank line, "> Goal: ..." and one or more
+     * "> Open: path" naming files that exist; HINTS.md has exactly the sections "## Hint 1", "## Hint 2"
+     * and "## Hint 3", in that order.
+     */
+    static int stepDocuments() throws IOException {
+        int problems = 0;
+        for (String step : steps()) {
+            String nn = step.substring(0, 2);
+            Path dir = ROOT.resolve("steps").resolve(step);
+            List<String> complaints = new ArrayList<>();
+            Path readme = dir.resolve("README.md");
+            if (!Files.isRegularFile(readme)) {
+                complaints.add("has no README.md (its goal, the files to open, the command, a failure, ./kata hint " + nn + ")");
+            } else {
+                List<String> lines = Files.readAllLines(readme, StandardCharsets.UTF_8);
+                if (lines.isEmpty() || !lines.get(0).matches("# Step " + nn + " \u2014 \\S.*")) {
+                    complaints.add("README.md does not begin with \"# Step " + nn + " \u2014 <title>\"");
+                }
+                if (lines.size() < 4 || !lines.get(1).isEmpty() || !lines.get(2).matches("> Goal: \\S.*")) {
+                    complaints.add("README.md: a blank line and \"> Goal: <one line>\" must follow the title");
+                }
+                int opens = 0;
+                for (int i = 3; i < lines.size() && lines.get(i).startsWith("> Open: "); i++) {
+                    opens++;
+                    String path = lines.get(i).substring("> Open: ".length()).trim();
+                    if (!Files.isRegularFile(ROOT.resolve(path))) {
+                        complaints.add("README.md:" + (i + 1) + ": opens " + path + ", which does not exist");
+                    }
+                }
+                if (opens == 0) {
+                    complaints.add("README.md: no \"> Open: <path from the repository's root>\" line after the goal");
+                }
+            }
+            Path hints = dir.resolve("HINTS.md");
+            if (!Files.isRegularFile(hints)) {
+                complaints.add("has no HINTS.md (## Hint 1, ## Hint 2, ## Hint 3)");
+            } else {
+                List<String> sections = Files.readAllLines(hints, StandardCharsets.UTF_8).stream()
+                        .filter(l -> l.startsWith("## ")).toList();
+                if (!sections.equals(List.of("## Hint 1", "## Hint 2", "## Hint 3"))) {
+                    complaints.add("HINTS.md has the sections " + sections + ", not exactly ## Hint 1, ## Hint 2, ## Hint 3");
+                }
+            }
+            complaints.forEach(c -> System.out.println("steps/" + step + ": " + c));
+            problems += complaints.size();
+        }
+        System.out.println("step documents: " + steps().size() + " steps, " + problems + " problem(s) with README.md or HINTS.md");
         return problems;
     }
 
