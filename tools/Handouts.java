@@ -172,10 +172,16 @@ public class Handouts {
         String html = escape(text);
         html = html.replaceAll("\\*\\*([^*]+)\\*\\*", "<strong>$1</strong>");
         html = html.replaceAll("\\*([^*]+)\\*", "<em>$1</em>");
-        // on paper a link is its text; the course lives in TUTORIAL.md at the repository's root
-        html = html.replaceAll("\\[([^\\]]+)\\]\\(\\.\\./\\.\\./([^)#]+)(#[^)]*)?\\)", "$1 ($2)");
-        html = html.replaceAll("\\[([^\\]]+)\\]\\(([^)]+)\\)", "$1 ($2)");
-        return html;
+        // on paper a link is its text, and its target as a path from the repository's root unless the text names it
+        Matcher link = Pattern.compile("\\[([^\\]]+)\\]\\((?:\\.\\./\\.\\./)?([^)#]*)(#[^)]*)?\\)").matcher(html);
+        StringBuilder out = new StringBuilder();
+        while (link.find()) {
+            String words = link.group(1);
+            String target = link.group(2);
+            link.appendReplacement(out, Matcher.quoteReplacement(words.contains(target) ? words : words + " (" + target + ")"));
+        }
+        link.appendTail(out);
+        return out.toString();
     }
 
     static String escape(String text) {
