@@ -29,7 +29,9 @@ public class Handouts {
     public static void main(String[] args) throws IOException {
         String html = render();
         if (args.length > 0 && args[0].equals("check")) {
-            String committed = Files.isRegularFile(OUTPUT) ? Files.readString(OUTPUT, StandardCharsets.UTF_8) : "";
+            // a checkout that turned line endings into CRLF still holds the same handouts
+            String committed = Files.isRegularFile(OUTPUT)
+                    ? Files.readString(OUTPUT, StandardCharsets.UTF_8).replace("\r\n", "\n") : "";
             if (!committed.equals(html)) {
                 System.out.println("handouts: " + ROOT.relativize(OUTPUT) + " is not what the steps' README.md give:"
                         + " run `java tools/Handouts.java` and commit it");
