@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import kata.plumbing.SocketIoWorkarounds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,8 @@ public final class SocketServer implements AutoCloseable {
         io.setPingInterval((int) config.pingInterval().toMillis());
         io.setPingTimeout((int) config.pingTimeout().toMillis());
         server = new SocketIOServer(io);
+        // two bugs of netty-socketio 2.0.14 (stalled upgrades, a lost 51st packet): plumbing/, not a lesson
+        SocketIoWorkarounds.install(server);
         rooms = new UserRooms(server);
         presence = new Presence(server);
         this.payload = payload;
