@@ -99,6 +99,8 @@ public final class Connection implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicReference<String> lastMessageTransport = new AtomicReference<>("");
     private volatile boolean handshakeOnlyHeader;
+    private volatile boolean withPayload;
+    private final List<String> transports = new CopyOnWriteArrayList<>();
 
     private Connection(Socket socket, Mode mode, KillSwitch killSwitch, String description) {
         this.socket = socket;
@@ -112,20 +114,31 @@ public final class Connection implements AutoCloseable {
      * wait: see {@link #awaitConnected()} and {@link #awaitRefused()}.
      */
     static Connection open(String url, Map<String, List<String>> headers, Mode mode, boolean tokenOnHandshakeOnly) {
+        return open(url, headers, null, mode, tokenOnHandshakeOnly);
+    }
+
+    /**
+     * The same, and with a Socket.IO v4 {@code auth} payload in the CONNECT packet when {@code auth} is not
+     * null. (For payloads of other shapes, see {@link RawSession}.)
+     */
+    static Connection open(String url, Map<String, List<String>> headers, Map<String, String> auth, Mode mode, boolean tokenOnHandshakeOnly) {
         IO.Options options = IO.Options.builder()
                 .setForceNew(true)
                 .setReconnection(false)
                 .setTimeout(PATIENCE.toMillis())
                 .setTransports(mode.transports)
                 .setExtraHeaders(headers)
+                .setAuth(auth)
                 .build();
         KillSwitch killSwitch = new KillSwitch();
         OkHttpClient http = killSwitch.wrap(HTTP);
         options.callFactory = http;
         options.webSocketFactory = killSwitch.wrap(mode == Mode.POLLING_FIRST_LATE_PROBE_ANSWER ? LateProbeAnswer.factory(http) : http);
         Socket socket = IO.socket(URI.create(url), options);
-        Connection connection = new Connection(socket, mode, killSwitch, mode + " with " + describe(headers));
+        Connection connection = new Connection(socket, mode, killSwitch, mode + " with " + describe(headers)
+                + (auth == null ? "" : " and auth " + shorten(Transcript.scrub(String.valueOf(new JSONObject(auth))))));
         connection.handshakeOnlyHeader = tokenOnHandshakeOnly;
+        connection.withPayload = auth != null;
         connection.listen();
         socket.connect();
         return connection;
@@ -182,6 +195,10 @@ public final class Connection implements AutoCloseable {
             calls.forEach(Call::cancel);
             websockets.forEach(okhttp3.WebSocket::cancel);
         }
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 60) + "… (" + text.length() + " characters)";
     }
 
     /** Websockets whose "3probe" is handed to the client {@link #LATE_PROBE_ANSWER} after it came. */
@@ -269,7 +286,11 @@ public final class Connection implements AutoCloseable {
 
     private void listen() {
         socket.on(Socket.EVENT_CONNECT, args -> outcome.complete("connected"));
-        socket.on(Socket.EVENT_CONNECT_ERROR, args -> outcome.complete("connect_error: " + text(args)));
+        socket.on(Socket.EVENT_CONNECT_ERROR, args -> {
+            outcome.complete("connect_error: " + text(args));
+            // also an event: a refusal may come right after netty-socketio has said "connected"
+            events.add(new Event(Socket.EVENT_CONNECT_ERROR, text(args)));
+        });
         socket.on(Socket.EVENT_DISCONNECT, args -> {
             outcome.complete("disconnected: " + text(args));
             events.add(new Event("disconnect", text(args)));
@@ -280,6 +301,7 @@ public final class Connection implements AutoCloseable {
 
     /** Sees every HTTP request and websocket upgrade the client makes, and every message it gets. */
     private void watch(Transport transport) {
+        transports.add(transport.name);
         if (WebSocket.NAME.equals(transport.name)) {
             // The client writes on a websocket it upgrades to twice before anything else: the probe
             // ("2probe"), then, once polling is paused, the UPGRADE packet ("5"). Each write ends in a
@@ -316,8 +338,11 @@ public final class Connection implements AutoCloseable {
         String result = awaitOutcome();
         if (!result.equals("connected")) {
             throw new AssertionError("The connection (" + description + ") should have been accepted, but got " + result
-                    + ".\nThe server refused the handshake (its log says why): open " + TestEnv.stepFile("SocketAuth.java")
-                    + " and check how it reads the Authorization header.");
+                    + (withPayload
+                            ? ".\nThe server refused it (its log says why): open " + TestEnv.stepFile("AuthPayload.java")
+                                    + ", and " + TestEnv.stepFile("SocketAuth.java") + ": a handshake without a header must pass."
+                            : ".\nThe server refused the handshake (its log says why): open " + TestEnv.stepFile("SocketAuth.java")
+                                    + " and check how it reads the Authorization header."));
         }
         return this;
     }
@@ -516,6 +541,11 @@ public final class Connection implements AutoCloseable {
     /** "websocket" once the connection was upgraded and a message came over it, else "polling". */
     public String transportOfLastMessage() {
         return lastMessageTransport.get();
+    }
+
+    /** The transports this connection opened, in order, e.g. ["polling", "websocket"]. */
+    public List<String> transports() {
+        return List.copyOf(transports);
     }
 
     /** Which requests carried an Authorization header, e.g. ["polling request 1"]. */
