@@ -33,11 +33,11 @@ class PageTest {
     static final RunningApp<App> app = RunningApp.of(env -> App.start(Config.fromEnvironment(env)), App::httpPort)
             .withSocketPort(App::ioPort);
 
-    /** The same app with tokens that live 2 s (TOKEN_LIFETIME), to see a session expire. */
+    /** The same app with tokens that live 5 s (TOKEN_LIFETIME), to see a session expire. */
     @RegisterExtension
     static final RunningApp<App> shortLived = RunningApp.of(env -> {
         Map<String, String> shortTokens = new HashMap<>(env);
-        shortTokens.put("TOKEN_LIFETIME", "2");
+        shortTokens.put("TOKEN_LIFETIME", "5");
         return App.start(Config.fromEnvironment(shortTokens));
     }, App::httpPort).withSocketPort(App::ioPort);
 
@@ -138,7 +138,7 @@ class PageTest {
         chrome.findElement(By.id("login")).click();
         awaitText("status", "connected");
 
-        // TOKEN_LIFETIME is 2 s for this app: the server ends the connection at the token's exp
+        // TOKEN_LIFETIME is 5 s for this app: the server ends the connection at the token's exp
         awaitText("login-error", "session expired, log in again");
         assertThat(chrome.findElement(By.id("signed-in")).isDisplayed()).isFalse();
         assertThat((Object) chrome.executeScript("return localStorage.getItem('kata.token')"))

@@ -48,6 +48,9 @@ public final class Tokens {
      * {@code aud}, {@code iat}, {@code exp} one lifetime later (TOKEN_LIFETIME, an hour by default), and
      * {@code jti}, a random id: two logins in the same second get two tokens, which can be revoked apart.
      */
+    // aud is one string, like the guide's: jjwt marks audience().single(..) deprecated only to discourage
+    // it (RFC 7519 allows it, and jjwt will not remove it); see TUTORIAL.md, step 02
+    @SuppressWarnings("deprecation")
     public String sign(User user) {
         Instant now = clock.instant();
         Map<String, Object> data = new LinkedHashMap<>();
