@@ -144,10 +144,6 @@ public final class Connection implements AutoCloseable {
         return connection;
     }
 
-    private static String shorten(String text) {
-        return text.length() <= 80 ? text : text.substring(0, 60) + "… (" + text.length() + " characters)";
-    }
-
     /**
      * What makes {@link #kill()} abrupt: every HTTP call and websocket of one connection, to cancel them
      * all at once (their TCP connections close without a word), and a refusal of anything after.
@@ -199,6 +195,10 @@ public final class Connection implements AutoCloseable {
             calls.forEach(Call::cancel);
             websockets.forEach(okhttp3.WebSocket::cancel);
         }
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 60) + "… (" + text.length() + " characters)";
     }
 
     /** Websockets whose "3probe" is handed to the client {@link #LATE_PROBE_ANSWER} after it came. */
