@@ -286,6 +286,7 @@ public class Kata {
         OUT.println("Socket.IO with JSON Web Tokens, a Java kata: where you stand");
         OUT.println();
         Step next = null;
+        int width = steps.stream().mapToInt(s -> s.title().length()).max().orElse(20) + 2;
         for (Step s : steps) {
             String result = state.get(s, "result");
             String shown;
@@ -303,7 +304,7 @@ public class Kata {
             if (next == null && !"green".equals(result) && !"true".equals(state.get(s, "skipped"))) {
                 next = s;
             }
-            OUT.printf("  %s  %-20s %-26s %s%n", s == next ? ">" : " ", s.name(), s.title(), shown);
+            OUT.printf("  %s  %-20s %-" + width + "s %s%n", s == next ? ">" : " ", s.name(), s.title(), shown);
         }
         OUT.println();
         if (next == null) {
@@ -1372,7 +1373,9 @@ public class Kata {
             return 1;
         }
         section("The fast runner of ./kata watch and ./kata test gives Maven's verdicts");
-        return sameVerdicts() ? 0 : 1;
+        boolean same = sameVerdicts();
+        OUT.println("check: " + (same ? "passed" : "FAILED") + " in " + (System.nanoTime() - STARTED) / 1_000_000_000 + " s");
+        return same ? 0 : 1;
     }
 
     /** For every step, starting code and solution: the fast runner passes and fails the tests Maven did. */
@@ -1511,8 +1514,11 @@ public class Kata {
         return (int) main.invoke(null, command, List.of());
     }
 
+    static final long STARTED = System.nanoTime();
+
+    /** A heading, with the time since the command started: where a slow check spends its time. */
     static void section(String title) {
-        OUT.println("== " + title);
+        OUT.println("== " + title + "  (at " + (System.nanoTime() - STARTED) / 1_000_000_000 + " s)");
     }
 
     static int prepare() throws Exception {
