@@ -28,6 +28,7 @@ public final class App implements AutoCloseable {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+        WebPage.warnIfClientMissing(config.webDir());
         // the URL the docs give: to a browser, 127.0.0.1 and localhost are two origins, each with its own stored token
         LOG.info("application is running at: http://{}:{}", config.host().equals("127.0.0.1") ? "localhost" : config.host(), app.httpPort());
     }
