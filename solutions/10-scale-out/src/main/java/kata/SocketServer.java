@@ -1,0 +1,176 @@
+package kata;
+
+import com.corundumstudio.socketio.AckRequest;
+import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.listener.DataListener;
+import com.corundumstudio.socketio.listener.ExceptionListener;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Socket.IO server (netty-socketio) on its own port, beside the HTTP server: the guide's
+ * {@code new Server(httpServer)}. Every connection it keeps was authenticated by {@link SocketAuth}.
+ */
+public final class SocketServer implements AutoCloseable {
+
+    /** Where the handshake's user is kept on the connection: {@code client.get(USER)}. */
+    public static final String USER = "user";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SocketServer.class);
+
+    private final SocketIOServer server;
+    private final UserRooms rooms;
+    private final Presence presence;
+    private int port;
+
+    /** {@code adapter} is null for one node alone, else its link to the other nodes through Redis. */
+    public SocketServer(Config config, SocketAuth auth, RedisAdapter adapter) {
+        Configuration io = new Configuration();
+        io.setHostname(config.host());
+        io.setPort(config.ioPort());
+        io.setAuthorizationListener(auth);
+        // the client may not choose its own session id (by default netty-socketio takes the one it sends)
+        io.setRandomSession(true);
+        // the page on the HTTP port sends "authorization" in extraHeaders: the preflight must allow it
+        io.setAllowHeaders("authorization");
+        io.setExceptionListener(new QuietExceptions());
+        // how soon a connection that died without closing is noticed (and leaves its rooms): interval + timeout
+        io.setPingInterval((int) config.pingInterval().toMillis());
+        io.setPingTimeout((int) config.pingTimeout().toMillis());
+        if (adapter != null) {
+            // BEGIN SOLUTION
+            // rooms across nodes: every broadcast, join and leave goes through Redis to the other nodes
+            io.setStoreFactory(adapter);
+            // STUB
+            // // TODO step 10: netty-socketio keeps rooms in this JVM's memory (MemoryStoreFactory). Give it the
+            // // adapter, a RedissonStoreFactory, so that a broadcast reaches the room's connections on every node.
+            // END SOLUTION
+        }
+        server = new SocketIOServer(io);
+        rooms = new UserRooms(server);
+        presence = adapter == null ? new Presence(server) : new Presence(server, adapter, config.presenceLease(), config.clock());
+        server.addConnectListener(client -> {
+            User user = userOf(client);
+            if (user == null) {
+                // a session that no handshake authenticated (a request dressed up as a CORS preflight)
+                client.disconnect();
+                return;
+            }
+            // first, so that the room is joined before anything is sent to this user
+            rooms.join(client, user);
+            presence.connected(user);
+            LOG.info("{} connected", user.username());
+        });
+        server.addDisconnectListener(client -> {
+            User user = userOf(client);
+            if (user != null) {
+                presence.disconnected(user);
+                LOG.info("{} disconnected", user.username());
+            }
+        });
+        onEvent("whoami", (client, user, ack) -> ack.sendAckData(user.username()));
+    }
+
+    /** An event that only a connection with an authenticated user may send. */
+    @FunctionalInterface
+    public interface UserEvent {
+        void handle(SocketIOClient client, User user, AckRequest ack);
+    }
+
+    /** Listens to an event; a connection without an authenticated user is dropped, never handled. */
+    public void onEvent(String name, UserEvent handler) {
+        DataListener<Object> guarded = (client, data, ack) -> {
+            User user = userOf(client);
+            if (user == null) {
+                client.disconnect();
+                return;
+            }
+            handler.handle(client, user, ack);
+        };
+        server.addEventListener(name, Object.class, guarded);
+    }
+
+    public static User userOf(SocketIOClient client) {
+        return client.get(USER);
+    }
+
+    public SocketServer start() {
+        ChannelFuture bound = (ChannelFuture) server.startAsync().awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IllegalStateException("the Socket.IO server cannot listen on port " + server.getConfiguration().getPort()
+                    + " (IO_PORT): " + bound.cause().getMessage());
+        }
+        port = ((InetSocketAddress) bound.channel().localAddress()).getPort();
+        return this;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public UserRooms rooms() {
+        return rooms;
+    }
+
+    public Presence presence() {
+        return presence;
+    }
+
+    /**
+     * Stops the server. netty-socketio's stop() closes the port at once, then waits out Netty's quiet
+     * period twice (2 s each) before it returns: that wait happens on a thread of its own.
+     */
+    @Override
+    public void close() {
+        presence.close();
+        Thread stopping = new Thread(server::stop, "socket.io-stop");
+        stopping.setDaemon(true);
+        stopping.start();
+    }
+
+    /** Logs what goes wrong with a connection in one line, without a stack trace, and keeps serving. */
+    private static final class QuietExceptions implements ExceptionListener {
+        @Override
+        public void onEventException(Exception e, List<Object> args, SocketIOClient client) {
+            LOG.warn("event from {} failed: {}", client.getSessionId(), e.toString());
+        }
+
+        @Override
+        public void onDisconnectException(Exception e, SocketIOClient client) {
+            LOG.warn("disconnect of {} failed: {}", client.getSessionId(), e.toString());
+        }
+
+        @Override
+        public void onConnectException(Exception e, SocketIOClient client) {
+            LOG.warn("connect of {} failed: {}", client.getSessionId(), e.toString());
+        }
+
+        @Override
+        public void onPingException(Exception e, SocketIOClient client) {
+            LOG.warn("ping of {} failed: {}", client.getSessionId(), e.toString());
+        }
+
+        @Override
+        public void onPongException(Exception e, SocketIOClient client) {
+            LOG.warn("pong of {} failed: {}", client.getSessionId(), e.toString());
+        }
+
+        @Override
+        public boolean exceptionCaught(ChannelHandlerContext ctx, Throwable e) {
+            LOG.warn("bad input from {}: {}", ctx.channel().remoteAddress(), e.toString());
+            ctx.close();
+            return true;
+        }
+
+        @Override
+        public void onAuthException(Throwable e, SocketIOClient client) {
+            LOG.warn("handshake failed: {}", e.toString());
+        }
+    }
+}
