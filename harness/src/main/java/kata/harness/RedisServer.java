@@ -39,7 +39,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Without redis-server the tests of the class are skipped, with the command that installs it; where
  * the environment variable CI is set they fail instead: CI must run them.
  */
-public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
+public final class RedisServer implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
     /** How long a start or a stop may take: redis-server is up in a few milliseconds. */
     private static final Duration PATIENCE = Duration.ofSeconds(10);
@@ -48,13 +48,29 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
     private int port;
     private Process process;
 
+    /** What to say when there is no redis-server. */
+    public static final String MISSING = "redis-server is not on PATH. Install it to run the tests of two nodes:"
+            + " apt-get install redis-server (macOS: brew install redis)";
+
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
-        String executable = executable();
-        if (executable == null) {
-            skipOrFail("redis-server is not on PATH. Install it to run the tests of two nodes: apt-get install redis-server"
-                    + " (macOS: brew install redis)");
+        if (executable() == null) {
+            skipOrFail(MISSING);
         }
+        startOnFreePort();
+    }
+
+    /** Outside JUnit (the benchmark): a redis-server on a free port, stopped by {@link #close()}. */
+    public static RedisServer started() throws IOException {
+        if (executable() == null) {
+            throw new IllegalStateException(MISSING);
+        }
+        RedisServer redis = new RedisServer();
+        redis.startOnFreePort();
+        return redis;
+    }
+
+    private void startOnFreePort() throws IOException {
         folder = Files.createTempDirectory("kata-redis");
         // the port is free when asked, and may be taken before redis-server binds it: then another one
         for (int attempt = 1; ; attempt++) {
@@ -72,6 +88,11 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws IOException {
+        close();
+    }
+
+    @Override
+    public void close() throws IOException {
         stop();
         if (folder != null) {
             try (Stream<Path> files = Files.walk(folder)) {
