@@ -25,7 +25,10 @@ import org.w3c.dom.NodeList;
  *       marks what the learner writes: the lines before STUB are dropped, the commented lines after it
  *       are uncommented once.</li>
  *   <li>{@code generated}: fails when a step's starting code is not what {@code generate} would write.</li>
- *   <li>{@code snippets}: fails when a snippet of TUTORIAL.md that quotes a solution no longer matches it.</li>
+ *   <li>{@code snippets}: fails when a snippet of the Markdown that quotes a solution no longer matches it.</li>
+ *   <li>{@code quotes}: fails when a failure message quoted in the Markdown can no longer be printed by the
+ *       step it quotes (checked against the string literals of that step's code, tests and the harness),
+ *       and when a step's README.md or HINTS.md is missing or not in the form that {@code ./kata} reads.</li>
  *   <li>{@code integrity}: reads the test reports of both runs, and fails unless every test of every step
  *       passes on the solution and fails on the starting code.</li>
  * </ul>
@@ -44,9 +47,10 @@ public class KataCheck {
             case "generate" -> generate(true);
             case "generated" -> generate(false);
             case "snippets" -> snippets();
+            case "quotes" -> quotes();
             case "integrity" -> integrity();
             default -> {
-                System.err.println("usage: java tools/KataCheck.java generate|generated|snippets|integrity");
+                System.err.println("usage: java tools/KataCheck.java generate|generated|snippets|quotes|integrity");
                 yield 2;
             }
         };
@@ -165,69 +169,332 @@ public class KataCheck {
     // ---------------------------------------------------------------- snippets of TUTORIAL.md
 
     /**
-     * A snippet that quotes the kata's code is introduced by an HTML comment naming its file:
+     * In TUTORIAL.md, README.md, the steps' README.md and HINTS.md and docs/facilitator/, a snippet that
+     * quotes the kata's code is introduced by an HTML comment naming its file:
      * {@code <!-- snippet: solutions/02-jwt-signing/src/main/java/kata/Tokens.java -->}, and is then
      * the next fenced code block. Every line of the block, but for a line "...", must appear in that
      * file, in the same order (indentation aside).
      */
     static int snippets() throws IOException {
-        Path tutorial = ROOT.resolve("TUTORIAL.md");
-        if (!Files.exists(tutorial)) {
-            System.out.println("snippets: no TUTORIAL.md yet");
-            return 0;
-        }
-        List<String> lines = Files.readAllLines(tutorial, StandardCharsets.UTF_8);
         Pattern marker = Pattern.compile("<!--\\s*snippet:\\s*(\\S+)\\s*-->");
         int problems = 0;
         int checked = 0;
-        for (int i = 0; i < lines.size(); i++) {
-            Matcher m = marker.matcher(lines.get(i));
-            if (!m.find()) {
-                continue;
-            }
-            Path source = ROOT.resolve(m.group(1));
-            int fence = i + 1;
-            while (fence < lines.size() && !lines.get(fence).startsWith("```")) {
-                fence++;
-            }
-            List<String> block = new ArrayList<>();
-            int j = fence + 1;
-            while (j < lines.size() && !lines.get(j).startsWith("```")) {
-                block.add(lines.get(j));
-                j++;
-            }
-            checked++;
-            if (!Files.isRegularFile(source)) {
-                System.out.println("TUTORIAL.md:" + (i + 1) + ": quotes " + m.group(1) + ", which does not exist");
-                problems++;
-                continue;
-            }
-            List<String> code = Files.readAllLines(source, StandardCharsets.UTF_8).stream().map(String::trim).toList();
-            int at = 0;
-            for (String quoted : block) {
-                String want = quoted.trim();
-                if (want.isEmpty() || want.equals("...") || want.equals("// ...")) {
+        for (Path doc : documents()) {
+            String where = ROOT.relativize(doc).toString().replace('\\', '/');
+            List<String> lines = Files.readAllLines(doc, StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) {
+                Matcher m = marker.matcher(lines.get(i));
+                if (!m.find()) {
                     continue;
                 }
-                int found = -1;
-                for (int k = at; k < code.size(); k++) {
-                    if (code.get(k).equals(want)) {
-                        found = k;
+                Path source = ROOT.resolve(m.group(1));
+                int fence = i + 1;
+                while (fence < lines.size() && !lines.get(fence).startsWith("```")) {
+                    fence++;
+                }
+                List<String> block = new ArrayList<>();
+                int j = fence + 1;
+                while (j < lines.size() && !lines.get(j).startsWith("```")) {
+                    block.add(lines.get(j));
+                    j++;
+                }
+                checked++;
+                if (!Files.isRegularFile(source)) {
+                    System.out.println(where + ":" + (i + 1) + ": quotes " + m.group(1) + ", which does not exist");
+                    problems++;
+                    continue;
+                }
+                List<String> code = Files.readAllLines(source, StandardCharsets.UTF_8).stream().map(String::trim).toList();
+                int at = 0;
+                for (String quoted : block) {
+                    String want = quoted.trim();
+                    if (want.isEmpty() || want.equals("...") || want.equals("// ...")) {
+                        continue;
+                    }
+                    int found = -1;
+                    for (int k = at; k < code.size(); k++) {
+                        if (code.get(k).equals(want)) {
+                            found = k;
+                            break;
+                        }
+                    }
+                    if (found < 0) {
+                        System.out.println(where + ":" + (i + 1) + ": the snippet from " + m.group(1)
+                                + " no longer matches it at: " + want);
+                        problems++;
                         break;
                     }
+                    at = found + 1;
                 }
-                if (found < 0) {
-                    System.out.println("TUTORIAL.md:" + (i + 1) + ": the snippet from " + m.group(1)
-                            + " no longer matches it at: " + want);
-                    problems++;
-                    break;
-                }
-                at = found + 1;
+                i = j;
             }
-            i = j;
         }
-        System.out.println("snippets: " + checked + " quoted in TUTORIAL.md, " + problems + " out of date");
+        System.out.println("snippets: " + checked + " quoted in the Markdown, " + problems + " out of date");
         return problems;
+    }
+
+    // ---------------------------------------------------------------- quoted failure messages
+
+    /** The Markdown a learner or a facilitator reads; the handouts are copies of the steps' READMEs. */
+    static List<Path> documents() throws IOException {
+        List<Path> docs = new ArrayList<>();
+        for (String name : List.of("README.md", "TUTORIAL.md")) {
+            if (Files.isRegularFile(ROOT.resolve(name))) {
+                docs.add(ROOT.resolve(name));
+            }
+        }
+        for (String step : steps()) {
+            for (String name : List.of("README.md", "HINTS.md")) {
+                Path doc = ROOT.resolve("steps").resolve(step).resolve(name);
+                if (Files.isRegularFile(doc)) {
+                    docs.add(doc);
+                }
+            }
+        }
+        Path facilitator = ROOT.resolve("docs/facilitator");
+        if (Files.isDirectory(facilitator)) {
+            try (Stream<Path> files = Files.walk(facilitator)) {
+                files.filter(f -> f.toString().endsWith(".md")).sorted().forEach(docs::add);
+            }
+        }
+        return docs;
+    }
+
+    /**
+     * A quoted failure message is a {@code ```text} block introduced by an HTML comment naming the step
+     * that prints it: {@code <!-- quote: steps/04-handshake -->}. Without running a test, what can be
+     * checked is that the text is made of what the code can print: the string literals of that step's
+     * starting code, solution and tests, and of the harness. Every literal (a line of it, of at least
+     * four characters) is found in the quote; what is left over is what the program fills in at run
+     * time (a status, a name, a list). A stretch of more than three words left over is prose that no
+     * literal holds any more: the quote has drifted. A {@code ```text} block without a marker fails too,
+     * so that no quote escapes the check; a block that is not a quote uses a plain fence.
+     */
+    static int quotes() throws IOException {
+        int documentProblems = stepDocuments();
+        int problems = 0;
+        Pattern marker = Pattern.compile("<!--\\s*quote:\\s*(\\S+)\\s*-->");
+        int checked = 0;
+        Map<String, List<String>> literalsByStep = new TreeMap<>();
+        for (Path doc : documents()) {
+            String where = ROOT.relativize(doc).toString().replace('\\', '/');
+            List<String> lines = Files.readAllLines(doc, StandardCharsets.UTF_8);
+            String pending = null;
+            int pendingLine = -1;
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                Matcher m = marker.matcher(line);
+                if (m.find()) {
+                    pending = m.group(1);
+                    pendingLine = i;
+                    continue;
+                }
+                if (!line.trim().startsWith("```")) {
+                    if (!line.isBlank() && pending != null && i - pendingLine > 1) {
+                        pending = null;
+                    }
+                    continue;
+                }
+                String info = line.trim().substring(3).trim();
+                List<String> block = new ArrayList<>();
+                int j = i + 1;
+                while (j < lines.size() && !lines.get(j).trim().startsWith("```")) {
+                    block.add(lines.get(j));
+                    j++;
+                }
+                if (pending != null) {
+                    checked++;
+                    String step = pending.replaceAll("^(steps|solutions)/", "").replaceAll("/.*", "");
+                    if (!Files.isDirectory(ROOT.resolve("solutions").resolve(step))) {
+                        System.out.println(where + ":" + (pendingLine + 1) + ": quotes " + pending + ", which is no step");
+                        problems++;
+                    } else {
+                        List<String> literals = literalsByStep.computeIfAbsent(step, KataCheck::literalsOf);
+                        String leftOver = unexplained(String.join("\n", block), literals);
+                        if (leftOver != null) {
+                            System.out.println(where + ":" + (i + 1) + ": no test of " + step + " prints this any more: \""
+                                    + leftOver + "\"");
+                            problems++;
+                        }
+                    }
+                } else if (info.equals("text")) {
+                    System.out.println(where + ":" + (i + 1) + ": a ```text block without <!-- quote: steps/NN-name -->"
+                            + " before it (a quoted message is checked; anything else takes a plain ``` fence)");
+                    problems++;
+                }
+                pending = null;
+                i = j;
+            }
+        }
+        System.out.println("quotes: " + checked + " failure messages quoted in the Markdown, " + problems + " out of date");
+        return problems + documentProblems;
+    }
+
+    /**
+     * Every step has its short instructions and its hints in the form that {@code ./kata} reads:
+     * README.md begins with "# Step NN — title", a blank line, "> Goal: ..." and one or more
+     * "> Open: path" naming files that exist; HINTS.md has exactly the sections "## Hint 1", "## Hint 2"
+     * and "## Hint 3", in that order.
+     */
+    static int stepDocuments() throws IOException {
+        int problems = 0;
+        for (String step : steps()) {
+            String nn = step.substring(0, 2);
+            Path dir = ROOT.resolve("steps").resolve(step);
+            List<String> complaints = new ArrayList<>();
+            Path readme = dir.resolve("README.md");
+            if (!Files.isRegularFile(readme)) {
+                complaints.add("has no README.md (its goal, the files to open, the command, a failure, ./kata hint " + nn + ")");
+            } else {
+                List<String> lines = Files.readAllLines(readme, StandardCharsets.UTF_8);
+                if (lines.isEmpty() || !lines.get(0).matches("# Step " + nn + " \u2014 \\S.*")) {
+                    complaints.add("README.md does not begin with \"# Step " + nn + " \u2014 <title>\"");
+                }
+                if (lines.size() < 4 || !lines.get(1).isEmpty() || !lines.get(2).matches("> Goal: \\S.*")) {
+                    complaints.add("README.md: a blank line and \"> Goal: <one line>\" must follow the title");
+                }
+                int opens = 0;
+                for (int i = 3; i < lines.size() && lines.get(i).startsWith("> Open: "); i++) {
+                    opens++;
+                    String path = lines.get(i).substring("> Open: ".length()).trim();
+                    if (!Files.isRegularFile(ROOT.resolve(path))) {
+                        complaints.add("README.md:" + (i + 1) + ": opens " + path + ", which does not exist");
+                    }
+                }
+                if (opens == 0) {
+                    complaints.add("README.md: no \"> Open: <path from the repository's root>\" line after the goal");
+                }
+            }
+            Path hints = dir.resolve("HINTS.md");
+            if (!Files.isRegularFile(hints)) {
+                complaints.add("has no HINTS.md (## Hint 1, ## Hint 2, ## Hint 3)");
+            } else {
+                List<String> sections = Files.readAllLines(hints, StandardCharsets.UTF_8).stream()
+                        .filter(l -> l.startsWith("## ")).toList();
+                if (!sections.equals(List.of("## Hint 1", "## Hint 2", "## Hint 3"))) {
+                    complaints.add("HINTS.md has the sections " + sections + ", not exactly ## Hint 1, ## Hint 2, ## Hint 3");
+                }
+            }
+            complaints.forEach(c -> System.out.println("steps/" + step + ": " + c));
+            problems += complaints.size();
+        }
+        System.out.println("step documents: " + steps().size() + " steps, " + problems + " problem(s) with README.md or HINTS.md");
+        return problems;
+    }
+
+    /** The longest stretch of the quote that no literal explains, if it holds more than three words. */
+    static String unexplained(String quote, List<String> literals) {
+        boolean[] covered = new boolean[quote.length()];
+        for (String literal : literals) {
+            for (int at = quote.indexOf(literal); at >= 0; at = quote.indexOf(literal, at + 1)) {
+                java.util.Arrays.fill(covered, at, at + literal.length(), true);
+            }
+        }
+        Pattern word = Pattern.compile("[A-Za-z]{2,}");
+        String worst = null;
+        int worstWords = 3;
+        int start = 0;
+        while (start < quote.length()) {
+            if (covered[start]) {
+                start++;
+                continue;
+            }
+            int end = start;
+            while (end < quote.length() && !covered[end]) {
+                end++;
+            }
+            String run = quote.substring(start, end);
+            int words = (int) word.matcher(run).results().count();
+            if (words > worstWords) {
+                worst = run.trim();
+                worstWords = words;
+            }
+            start = end;
+        }
+        return worst;
+    }
+
+    /** Every line of every string literal in the step's code, tests and the harness, trimmed. */
+    static List<String> literalsOf(String step) {
+        List<Path> roots = List.of(ROOT.resolve("steps").resolve(step).resolve("src"),
+                ROOT.resolve("solutions").resolve(step).resolve("src"), ROOT.resolve("harness/src/main"));
+        Set<String> pieces = new TreeSet<>();
+        for (Path root : roots) {
+            if (!Files.isDirectory(root)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(root)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    for (String literal : stringLiterals(Files.readString(file, StandardCharsets.UTF_8))) {
+                        for (String piece : literal.split("\n")) {
+                            String p = piece.trim();
+                            if (p.length() >= 4 && p.chars().anyMatch(Character::isLetterOrDigit)) {
+                                pieces.add(p);
+                            }
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        // longest first, so that a long literal is not split by a short one inside it
+        List<String> sorted = new ArrayList<>(pieces);
+        sorted.sort((a, b) -> b.length() - a.length());
+        return sorted;
+    }
+
+    /** The string literals of a Java source (comments, character literals and text blocks skipped). */
+    static List<String> stringLiterals(String source) {
+        List<String> literals = new ArrayList<>();
+        int i = 0;
+        int n = source.length();
+        while (i < n) {
+            char c = source.charAt(i);
+            if (source.startsWith("//", i)) {
+                i = source.indexOf('\n', i);
+                i = i < 0 ? n : i;
+            } else if (source.startsWith("/*", i)) {
+                int end = source.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else if (source.startsWith("\"\"\"", i)) {
+                int end = source.indexOf("\"\"\"", i + 3);
+                i = end < 0 ? n : end + 3;
+            } else if (c == '\'') {
+                i++;
+                while (i < n && source.charAt(i) != '\'') {
+                    i += source.charAt(i) == '\\' ? 2 : 1;
+                }
+                i++;
+            } else if (c == '"') {
+                StringBuilder literal = new StringBuilder();
+                i++;
+                while (i < n && source.charAt(i) != '"' && source.charAt(i) != '\n') {
+                    char d = source.charAt(i);
+                    if (d == '\\' && i + 1 < n) {
+                        char e = source.charAt(i + 1);
+                        switch (e) {
+                            case 'n' -> literal.append('\n');
+                            case 't' -> literal.append('\t');
+                            case 'u' -> {
+                                literal.append((char) Integer.parseInt(source.substring(i + 2, i + 6), 16));
+                                i += 4;
+                            }
+                            default -> literal.append(e);
+                        }
+                        i += 2;
+                    } else {
+                        literal.append(d);
+                        i++;
+                    }
+                }
+                i++;
+                literals.add(literal.toString());
+            } else {
+                i++;
+            }
+        }
+        return literals;
     }
 
     // ---------------------------------------------------------------- both directions, per test

@@ -19,10 +19,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+import okhttp3.WebSocketListener;
 import org.json.JSONArray;
 import org.json.JSONObject;
 
@@ -48,8 +53,17 @@ public final class Connection implements AutoCloseable {
     public enum Mode {
         /** HTTP long-polling first, then an upgrade to websocket: the browser's default, and the guide's. */
         POLLING_FIRST(new String[] {Polling.NAME, WebSocket.NAME}),
+        /** HTTP long-polling only, never upgraded: what a client behind a proxy that blocks websockets gets. */
+        POLLING_ONLY(new String[] {Polling.NAME}),
         /** Straight to websocket: works from Java, not from a browser (it cannot set the header). */
-        WEBSOCKET_ONLY(new String[] {WebSocket.NAME});
+        WEBSOCKET_ONLY(new String[] {WebSocket.NAME}),
+        /**
+         * Polling first, on a network where the server's answer to the websocket probe ("3probe") arrives
+         * {@link #LATE_PROBE_ANSWER} after what the server sends on polling at the same moment: what the
+         * JavaScript client often sees. The Java client on loopback almost never does, so a test of the
+         * upgrade must ask for it.
+         */
+        POLLING_FIRST_LATE_PROBE_ANSWER(new String[] {Polling.NAME, WebSocket.NAME});
 
         private final String[] transports;
 
@@ -58,17 +72,31 @@ public final class Connection implements AutoCloseable {
         }
     }
 
+    /** How late the probe's answer arrives in {@link Mode#POLLING_FIRST_LATE_PROBE_ANSWER}. */
+    public static final Duration LATE_PROBE_ANSWER = Duration.ofMillis(100);
+
+    /**
+     * One HTTP client for every connection. OkHttp's default allows 5 calls per host at once, and every
+     * polling connection keeps one call open (its long poll): more than a few connections would queue
+     * behind each other, which would measure the client, not the server.
+     */
+    private static final OkHttpClient HTTP = httpClient();
+
     private final Socket socket;
+    private final Mode mode;
     private final String description;
+    private final long openedAt = System.nanoTime();
     private final CompletableFuture<String> outcome = new CompletableFuture<>();
+    private final CompletableFuture<Long> upgraded = new CompletableFuture<>();
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final List<String> requestsWithAuthorization = new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicReference<String> lastMessageTransport = new AtomicReference<>("");
     private volatile boolean handshakeOnlyHeader;
 
-    private Connection(Socket socket, String description) {
+    private Connection(Socket socket, Mode mode, String description) {
         this.socket = socket;
+        this.mode = mode;
         this.description = description;
     }
 
@@ -84,12 +112,85 @@ public final class Connection implements AutoCloseable {
                 .setTransports(mode.transports)
                 .setExtraHeaders(headers)
                 .build();
+        options.callFactory = HTTP;
+        options.webSocketFactory = mode == Mode.POLLING_FIRST_LATE_PROBE_ANSWER ? LateProbeAnswer.FACTORY : HTTP;
         Socket socket = IO.socket(URI.create(url), options);
-        Connection connection = new Connection(socket, mode + " with " + describe(headers));
+        Connection connection = new Connection(socket, mode, mode + " with " + describe(headers));
         connection.handshakeOnlyHeader = tokenOnHandshakeOnly;
         connection.listen();
         socket.connect();
         return connection;
+    }
+
+    /** Websockets whose "3probe" is handed to the client {@link #LATE_PROBE_ANSWER} after it came. */
+    private static final class LateProbeAnswer extends WebSocketListener {
+
+        static final okhttp3.WebSocket.Factory FACTORY = (request, listener) -> HTTP.newWebSocket(request, new LateProbeAnswer(listener));
+        private static final ScheduledExecutorService LATER = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "test-client-late-probe");
+            thread.setDaemon(true);
+            return thread;
+        });
+
+        private final WebSocketListener client;
+
+        LateProbeAnswer(WebSocketListener client) {
+            this.client = client;
+        }
+
+        @Override
+        public void onMessage(okhttp3.WebSocket webSocket, String text) {
+            if (text.equals("3probe")) {
+                LATER.schedule(() -> client.onMessage(webSocket, text), LATE_PROBE_ANSWER.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                client.onMessage(webSocket, text);
+            }
+        }
+
+        @Override
+        public void onOpen(okhttp3.WebSocket webSocket, okhttp3.Response response) {
+            client.onOpen(webSocket, response);
+        }
+
+        @Override
+        public void onMessage(okhttp3.WebSocket webSocket, okio.ByteString bytes) {
+            client.onMessage(webSocket, bytes);
+        }
+
+        @Override
+        public void onClosing(okhttp3.WebSocket webSocket, int code, String reason) {
+            client.onClosing(webSocket, code, reason);
+        }
+
+        @Override
+        public void onClosed(okhttp3.WebSocket webSocket, int code, String reason) {
+            client.onClosed(webSocket, code, reason);
+        }
+
+        @Override
+        public void onFailure(okhttp3.WebSocket webSocket, Throwable t, okhttp3.Response response) {
+            client.onFailure(webSocket, t, response);
+        }
+    }
+
+    private String[] socketTransports() {
+        return mode.transports;
+    }
+
+    /** A connection without a token to any Socket.IO server (not the app's), e.g. a bare netty-socketio. */
+    public static Connection toServer(String url, Mode mode) {
+        return open(url, Map.of(), mode, false);
+    }
+
+    private static OkHttpClient httpClient() {
+        Dispatcher dispatcher = new Dispatcher(Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "test-client-http");
+            thread.setDaemon(true);
+            return thread;
+        }));
+        dispatcher.setMaxRequests(10_000);
+        dispatcher.setMaxRequestsPerHost(10_000);
+        return new OkHttpClient.Builder().dispatcher(dispatcher).readTimeout(1, TimeUnit.MINUTES).build();
     }
 
     private static String describe(Map<String, List<String>> headers) {
@@ -114,6 +215,18 @@ public final class Connection implements AutoCloseable {
 
     /** Sees every HTTP request and websocket upgrade the client makes, and every message it gets. */
     private void watch(Transport transport) {
+        if (WebSocket.NAME.equals(transport.name)) {
+            // The client writes on a websocket it upgrades to twice before anything else: the probe
+            // ("2probe"), then, once polling is paused, the UPGRADE packet ("5"). Each write ends in a
+            // drain. A websocket-only connection writes its first packet (CONNECT) on it at once.
+            int writesBeforeUpgraded = Arrays.asList(socketTransports()).contains(Polling.NAME) ? 2 : 1;
+            AtomicInteger drains = new AtomicInteger();
+            transport.on(Transport.EVENT_DRAIN, args -> {
+                if (drains.incrementAndGet() == writesBeforeUpgraded) {
+                    upgraded.complete(System.nanoTime());
+                }
+            });
+        }
         transport.on(Transport.EVENT_REQUEST_HEADERS, args -> {
             @SuppressWarnings("unchecked")
             Map<String, List<String>> headers = (Map<String, List<String>>) args[0];
@@ -169,6 +282,45 @@ public final class Connection implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits (bounded) until the connection runs on websocket (at once for websocket-only), and says how
+     * long after it was opened; fails with what happened instead.
+     */
+    public Duration awaitWebsocket(Duration within) {
+        try {
+            return Duration.ofNanos(upgraded.get(within.toMillis(), TimeUnit.MILLISECONDS) - openedAt);
+        } catch (TimeoutException e) {
+            throw new AssertionError("The connection (" + description + ") was still on polling " + within.toMillis()
+                    + " ms after it opened: the upgrade to websocket did not complete. Outcome: " + awaitOutcome()
+                    + "; events: " + events);
+        } catch (ExecutionException e) {
+            throw new AssertionError(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted");
+        }
+    }
+
+    /** Whether the upgrade to websocket completes within this time: a bounded watch. */
+    public boolean reachesWebsocketWithin(Duration within) {
+        try {
+            upgraded.get(within.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new AssertionError(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted");
+        }
+    }
+
+    /** Whether the upgrade to websocket has completed (or the connection was websocket-only). */
+    public boolean onWebsocket() {
+        return upgraded.isDone();
+    }
+
     /** Emits an event with an acknowledgement, and waits (bounded) for the server's answer. */
     public String ask(String event, Object... args) {
         CompletableFuture<String> answer = new CompletableFuture<>();
@@ -206,6 +358,39 @@ public final class Connection implements AutoCloseable {
                     + " s. It got: " + events + (hint.isEmpty() ? "" : "\n" + hint));
         }
         return events.stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** Waits (bounded) for the event of this name with this payload; fails with what came instead. */
+    public Event awaitEvent(String name, String payload, Duration within) {
+        try {
+            await().atMost(within).pollInterval(Duration.ofMillis(10))
+                    .until(() -> events(name).stream().anyMatch(e -> e.payload().equals(payload)));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("No \"" + name + "\" event with " + payload + " reached this connection (" + description
+                    + ") within " + within.toMillis() + " ms" + closedBecause() + ". It got " + events(name).size()
+                    + " \"" + name + "\" events.");
+        }
+        return events(name).stream().filter(e -> e.payload().equals(payload)).findFirst().orElseThrow();
+    }
+
+    /**
+     * Waits (bounded) until {@code count} events of this name have come, and gives them in the order
+     * they came; fails with how many came, and whether the server closed the connection meanwhile.
+     */
+    public List<Event> awaitEvents(String name, int count, Duration within) {
+        try {
+            await().atMost(within).pollInterval(Duration.ofMillis(10)).until(() -> events(name).size() >= count);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(events(name).size() + " of " + count + " \"" + name + "\" events reached this connection ("
+                    + description + ") within " + within.toMillis() + " ms" + closedBecause());
+        }
+        return events(name);
+    }
+
+    /** ", and the server closed it (reason ...)" when it did, else "". */
+    private String closedBecause() {
+        return events("disconnect").stream().findFirst()
+                .map(e -> ", and the server disconnected this connection (reason: " + e.payload() + ")").orElse("");
     }
 
     /**

@@ -28,6 +28,7 @@ public final class App implements AutoCloseable {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+        WebPage.warnIfClientMissing(config.webDir());
         LOG.info("application is running at: http://{}:{}", config.host(), app.httpPort());
     }
 

@@ -34,6 +34,7 @@ public final class App implements AutoCloseable {
         if (config.randomKey()) {
             LOG.warn("no JWT_SECRET: signing with a random key, so tokens will not survive a restart");
         }
+        WebPage.warnIfClientMissing(config.webDir());
         LOG.info("application is running at: http://{}:{}", config.host(), app.httpPort());
     }
 

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import java.net.InetSocketAddress;
 import java.util.List;
+import kata.plumbing.SocketIoWorkarounds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,8 @@ public final class SocketServer implements AutoCloseable {
         // // Set the ping interval and timeout from the config.
         // END SOLUTION
         server = new SocketIOServer(io);
+        // two bugs of netty-socketio 2.0.14 (stalled upgrades, a lost 51st packet): plumbing/, not a lesson
+        SocketIoWorkarounds.install(server);
         rooms = new UserRooms(server);
         presence = new Presence(server);
         server.addConnectListener(client -> {

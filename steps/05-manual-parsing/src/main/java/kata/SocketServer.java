@@ -10,6 +10,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import java.net.InetSocketAddress;
 import java.util.List;
+import kata.plumbing.SocketIoWorkarounds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,8 @@ public final class SocketServer implements AutoCloseable {
         io.setAllowHeaders("authorization");
         io.setExceptionListener(new QuietExceptions());
         server = new SocketIOServer(io);
+        // two bugs of netty-socketio 2.0.14 (stalled upgrades, a lost 51st packet): plumbing/, not a lesson
+        SocketIoWorkarounds.install(server);
         server.addConnectListener(client -> {
             if (userOf(client) == null) {
                 // a session that no handshake authenticated (a request dressed up as a CORS preflight)

@@ -1,0 +1,73 @@
+package kata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.protocol.EngineIOVersion;
+import com.corundumstudio.socketio.protocol.JacksonJsonSupport;
+import com.corundumstudio.socketio.protocol.Packet;
+import com.corundumstudio.socketio.protocol.PacketEncoder;
+import com.corundumstudio.socketio.protocol.PacketType;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.ChannelFuture;
+import io.netty.util.CharsetUtil;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import kata.harness.Connection;
+import kata.harness.Connection.Mode;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The two bugs of netty-socketio that plumbing/ works around, shown on the library alone. These tests
+ * pass while the bugs are there. When one FAILS after an upgrade of netty-socketio, the library is
+ * fixed: delete the workaround it names (and this test), see docs/netty-socketio-bugs.md.
+ */
+class LibraryBugsTest {
+
+    private static final String FIXED = "netty-socketio seems to be fixed: delete ";
+
+    @Test
+    void netty_socketio_loses_the_packet_over_the_limit_of_a_poll_answer() throws Exception {
+        Queue<Packet> queue = new ConcurrentLinkedQueue<>();
+        for (int i = 0; i < 51; i++) {
+            queue.add(new Packet(PacketType.NOOP, EngineIOVersion.V4));
+        }
+        ByteBuf answer = Unpooled.buffer();
+
+        // what EncoderHandler does for a poll: at most 50 packets per answer
+        new PacketEncoder(new Configuration(), new JacksonJsonSupport()).encodePackets(queue, answer, UnpooledByteBufAllocator.DEFAULT, 50);
+
+        int written = answer.toString(CharsetUtil.UTF_8).split("\u001e").length;
+        answer.release();
+        assertThat(written).as("packets written in the answer").isEqualTo(50);
+        assertThat(queue).as(FIXED + "plumbing/src/main/java/kata/plumbing/PollAnswerLimit.java. The 51st packet"
+                + " is left for the next poll instead of being taken and dropped").isEmpty();
+    }
+
+    @Test
+    void netty_socketio_stalls_an_upgrade_whose_probe_answer_comes_after_the_polling_noop() {
+        Configuration configuration = new Configuration();
+        configuration.setHostname("127.0.0.1");
+        configuration.setPort(0);
+        SocketIOServer bare = new SocketIOServer(configuration);
+        ChannelFuture bound = (ChannelFuture) bare.startAsync().awaitUninterruptibly();
+        int port = ((InetSocketAddress) bound.channel().localAddress()).getPort();
+        try (Connection connection = Connection.toServer("http://127.0.0.1:" + port, Mode.POLLING_FIRST_LATE_PROBE_ANSWER)) {
+            connection.awaitConnected();
+
+            assertThat(connection.reachesWebsocketWithin(Duration.ofSeconds(2)))
+                    .as(FIXED + "plumbing/src/main/java/kata/plumbing/UpgradeNoops.java. A poll opened during the"
+                            + " upgrade is now answered, so the upgrade completes")
+                    .isFalse();
+        } finally {
+            Thread stopping = new Thread(bare::stop, "bare-socket.io-stop");
+            stopping.setDaemon(true);
+            stopping.start();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package kata.plumbing;
+
+import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.SocketIOChannelInitializer;
+import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.handler.EncoderHandler;
+import com.corundumstudio.socketio.namespace.NamespacesHub;
+import com.corundumstudio.socketio.scheduler.CancelableScheduler;
+import io.netty.channel.ChannelPipeline;
+import java.io.IOException;
+import java.lang.reflect.Field;
+
+/**
+ * Works around two bugs of netty-socketio 2.0.14 from the outside, without patching its classes:
+ *
+ * <ol>
+ *   <li>{@code PacketListener.onPacket} answers the websocket probe ({@code 2probe}) with {@code 3probe}
+ *       and ONE polling {@code NOOP}. When the client reads the NOOP before {@code 3probe}, it opens
+ *       another poll and waits for it before it completes the upgrade; nothing ever answers that poll,
+ *       so the upgrade stalls until {@code upgradeTimeout} (10 s), when the server drops the session
+ *       without telling the client. Fixed here by {@link UpgradeNoops}: a NOOP every 100 ms on the
+ *       polling transport for as long as an upgrade lasts, as engine.io does.</li>
+ *   <li>{@code PacketEncoder.encodePackets} and {@code encodeJsonP} take a packet off the queue
+ *       before they check the limit of 50 packets per poll answer that {@code EncoderHandler} passes:
+ *       the 51st packet is taken and never written. Fixed here by {@link PollAnswerLimit}.</li>
+ * </ol>
+ *
+ * <p>Both are written up in docs/netty-socketio-bugs.md. They can go when a netty-socketio release
+ * fixes them: then {@code LibraryBugsTest} (in app/) fails, and this class, its two helpers and the
+ * one call in each SocketServer can be deleted.
+ *
+ * <pre>
+ * SocketIOServer server = new SocketIOServer(configuration);
+ * SocketIoWorkarounds.install(server);   // before server.start()
+ * </pre>
+ */
+public final class SocketIoWorkarounds {
+
+    private SocketIoWorkarounds() {
+    }
+
+    /** Replaces the server's channel initializer with one that carries both fixes. Call it before start(). */
+    public static void install(SocketIOServer server) {
+        releaseDefaultInitializer(server);
+        server.setPipelineFactory(new Pipeline());
+    }
+
+    /** The library's own initializer, with the two handlers that fix it. */
+    static final class Pipeline extends SocketIOChannelInitializer {
+
+        static final String UPGRADE_NOOPS = "upgradeNoops";
+
+        private EncoderHandler encoder;
+        private UpgradeNoops upgradeNoops;
+
+        @Override
+        public void start(Configuration configuration, NamespacesHub namespacesHub) {
+            super.start(configuration, namespacesHub);
+            try {
+                encoder = new EncoderHandler(configuration, new PollAnswerLimit(configuration, configuration.getJsonSupport()));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            upgradeNoops = new UpgradeNoops(configuration.getUpgradeTimeout());
+        }
+
+        @Override
+        protected void addSocketioHandlers(ChannelPipeline pipeline) {
+            super.addSocketioHandlers(pipeline);
+            pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, encoder);
+            // sees every packet the websocket brings, the probe among them, before the library reads it
+            pipeline.addBefore(PACKET_HANDLER, UPGRADE_NOOPS, upgradeNoops);
+        }
+    }
+
+    /**
+     * SocketIOServer makes its default initializer in a field initializer, and that initializer makes
+     * a HashedWheelTimer at once. Replaced, it would never be stopped, and Netty reports it as a leak
+     * (a "LEAK: HashedWheelTimer.release() was not called" line) when it is garbage-collected. Neither
+     * field has a getter, hence the reflection; if a later version renames them, nothing is released
+     * and nothing breaks.
+     */
+    private static void releaseDefaultInitializer(SocketIOServer server) {
+        try {
+            Field factory = SocketIOServer.class.getDeclaredField("pipelineFactory");
+            factory.setAccessible(true);
+            Object initializer = factory.get(server);
+            if (initializer == null || initializer.getClass() != SocketIOChannelInitializer.class) {
+                return;
+            }
+            Field scheduler = SocketIOChannelInitializer.class.getDeclaredField("scheduler");
+            scheduler.setAccessible(true);
+            ((CancelableScheduler) scheduler.get(initializer)).shutdown();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // a later version of the library: at worst, one leak line
+        }
+    }
+}
