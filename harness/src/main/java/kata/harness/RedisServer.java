@@ -119,6 +119,9 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback, A
                 "--save", "", "--appendonly", "no", "--dir", folder.toString(), "--logfile", folder.resolve("redis.log").toString());
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(folder.resolve("redis.out").toFile()).start();
+            // a test run stopped early (Ctrl-C) leaves no redis-server behind
+            Process started = process;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "redis-server-stop"));
         } catch (IOException e) {
             throw new IllegalStateException("redis-server did not start: " + e.getMessage(), e);
         }

@@ -51,7 +51,7 @@ public final class SocketServer implements AutoCloseable {
         server = new SocketIOServer(io);
         // two bugs of netty-socketio 2.0.14 (stalled upgrades, a lost 51st packet): plumbing/, not a lesson
         SocketIoWorkarounds.install(server);
-        rooms = new UserRooms(server);
+        rooms = new UserRooms(server, adapter);
         presence = adapter == null ? new Presence(server) : new Presence(server, adapter, config.presenceLease(), config.clock());
         server.addConnectListener(client -> {
             User user = userOf(client);
