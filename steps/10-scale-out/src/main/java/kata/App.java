@@ -37,6 +37,7 @@ public final class App implements AutoCloseable {
         if (config.randomKey()) {
             LOG.warn("no JWT_SECRET: signing with a random key, so tokens will not survive a restart");
         }
+        WebPage.warnIfClientMissing(config.webDir());
         if (config.scaledOut()) {
             LOG.info("one node of several: rooms and presence are shared through Redis at {}", Config.shown(config.redisUrl()));
         }
