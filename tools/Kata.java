@@ -1217,7 +1217,9 @@ public class Kata {
         List<String> classpath = new ArrayList<>(classpath(module, "runtime"));
         Path classes = HOME.resolve("build").resolve("run");
         deleteRecursively(classes);
-        List<Path> sources = walk(main.resolve("java")).stream().filter(p -> p.toString().endsWith(".java")).toList();
+        // as steps/pom.xml does: the step's code and the workarounds of netty-socketio's bugs (plumbing/)
+        List<Path> sources = Stream.concat(walk(main.resolve("java")).stream(), walk(ROOT.resolve("plumbing/src/main/java")).stream())
+                .filter(p -> p.toString().endsWith(".java")).toList();
         try {
             compile(sources, classpath, classes);
         } catch (Problem p) {

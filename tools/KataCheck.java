@@ -324,7 +324,8 @@ public class KataCheck {
      * file, in the same order (indentation aside).
      */
     static int snippets() throws IOException {
-        Pattern marker = Pattern.compile("<!--\\s*snippet:\\s*(\\S+)\\s*-->");
+        // a marker is a line of its own; a marker shown in a sentence, as in README.md, is no marker
+        Pattern marker = Pattern.compile("\\s*<!--\\s*snippet:\\s*(\\S+)\\s*-->\\s*");
         int problems = 0;
         int checked = 0;
         for (Path doc : documents()) {
@@ -332,7 +333,7 @@ public class KataCheck {
             List<String> lines = Files.readAllLines(doc, StandardCharsets.UTF_8);
             for (int i = 0; i < lines.size(); i++) {
                 Matcher m = marker.matcher(lines.get(i));
-                if (!m.find()) {
+                if (!m.matches()) {
                     continue;
                 }
                 Path source = ROOT.resolve(m.group(1));
@@ -421,7 +422,7 @@ public class KataCheck {
     static int quotes() throws IOException {
         int documentProblems = stepDocuments();
         int problems = 0;
-        Pattern marker = Pattern.compile("<!--\\s*quote:\\s*(\\S+)\\s*-->");
+        Pattern marker = Pattern.compile("\\s*<!--\\s*quote:\\s*(\\S+)\\s*-->\\s*");
         int checked = 0;
         Map<String, List<String>> literalsByStep = new TreeMap<>();
         for (Path doc : documents()) {
@@ -432,7 +433,7 @@ public class KataCheck {
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i);
                 Matcher m = marker.matcher(line);
-                if (m.find()) {
+                if (m.matches()) {
                     pending = m.group(1);
                     pendingLine = i;
                     continue;
