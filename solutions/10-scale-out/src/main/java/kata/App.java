@@ -7,7 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The application: an HTTP server (login, a protected route, the page) and, on its own port, a
- * Socket.IO server whose connections are authenticated at the handshake with the same tokens.
+ * Socket.IO server whose connections are authenticated with the same tokens, sent in the handshake's
+ * header or in the Socket.IO CONNECT's auth payload.
  */
 public final class App implements AutoCloseable {
 
@@ -37,7 +38,6 @@ public final class App implements AutoCloseable {
         if (config.randomKey()) {
             LOG.warn("no JWT_SECRET: signing with a random key, so tokens will not survive a restart");
         }
-        WebPage.warnIfClientMissing(config.webDir());
         if (config.scaledOut()) {
             LOG.info("one node of several: rooms and presence are shared through Redis at {}", Config.shown(config.redisUrl()));
         }
@@ -50,7 +50,7 @@ public final class App implements AutoCloseable {
         JwtStrategy strategy = new JwtStrategy(tokens, users);
         PageOrigins page = new PageOrigins(config.host());
         RedisAdapter adapter = config.scaledOut() ? RedisAdapter.connect(config.redisUrl(), config.redisOutageLog()) : null;
-        SocketServer sockets = new SocketServer(config, new SocketAuth(tokens, users, page), adapter);
+        SocketServer sockets = new SocketServer(config, new SocketAuth(strategy, page), new AuthPayload(strategy), adapter);
         Javalin http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = config.host();
@@ -59,8 +59,9 @@ public final class App implements AutoCloseable {
             cfg.routes.get("/self", new SelfRoute(strategy));
             cfg.routes.post("/notify", new NotifyRoute(strategy, sockets.rooms()));
             cfg.routes.get("/users/{id}/online", new OnlineRoute(strategy, sockets.presence()));
-            // the page asks where the Socket.IO server listens
-            cfg.routes.get("/config.json", ctx -> ctx.json(Map.of("ioPort", sockets.port())));
+            // the page asks where the Socket.IO server listens, and how it takes the token (since step 08:
+            // in the CONNECT's auth payload, so the page can go straight to websocket)
+            cfg.routes.get("/config.json", ctx -> ctx.json(Map.of("ioPort", sockets.port(), "socketAuth", "payload")));
             ErrorReplies.register(cfg);
         });
         try {

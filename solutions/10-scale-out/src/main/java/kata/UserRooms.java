@@ -48,8 +48,7 @@ public final class UserRooms {
     /**
      * Closes every connection of one user, on this node and on the others (what a logout or a
      * revocation needs: the sockets were authenticated at their handshake, and nothing checks them
-     * again). netty-socketio's room disconnect() reaches this node's connections only; the others
-     * hear of it through Redis.
+     * again). A room holds this node's connections only; the others hear of it through Redis.
      */
     public void disconnect(int userId) {
         disconnectHere(userId);
@@ -59,6 +58,7 @@ public final class UserRooms {
     }
 
     private void disconnectHere(int userId) {
-        server.getRoomOperations(roomOf(userId)).disconnect();
+        // SocketServer.close, not the room's disconnect(): that one only sends a DISCONNECT packet
+        server.getRoomOperations(roomOf(userId)).getClients().forEach(SocketServer::close);
     }
 }

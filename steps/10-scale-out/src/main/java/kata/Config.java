@@ -13,7 +13,9 @@ import javax.crypto.SecretKey;
  * {@code WEB_DIR} (default web/public, the page served at /) and {@code JWT_SECRET} (at least
  * 32 bytes; without it a random key is made, and tokens do not survive a restart), and
  * {@code PING_INTERVAL_MS} and {@code PING_TIMEOUT_MS} (default 25000 and 20000, as in Node's
- * Socket.IO): a connection that stops answering pings is dropped after their sum.
+ * Socket.IO): a connection that stops answering pings is dropped after their sum, and
+ * {@code CONNECT_TIMEOUT_MS} (default 45000, Node's {@code connectTimeout}): how long a session may
+ * stay open without completing an authenticated Socket.IO CONNECT.
  *
  * <p>Several nodes: {@code REDIS_URL} (e.g. redis://127.0.0.1:6379; unset: one node alone, in memory)
  * joins this node to every other node with the same Redis, {@code PRESENCE_LEASE_MS} (default 6000)
@@ -21,7 +23,8 @@ import javax.crypto.SecretKey;
  * (default 10000) how often a Redis that does not answer is logged.
  */
 public record Config(String host, int port, int ioPort, Path webDir, SecretKey signingKey, boolean randomKey, Clock clock,
-        Duration pingInterval, Duration pingTimeout, String redisUrl, Duration presenceLease, Duration redisOutageLog) {
+        Duration pingInterval, Duration pingTimeout, Duration connectTimeout, String redisUrl, Duration presenceLease,
+        Duration redisOutageLog) {
 
     public static Config fromEnvironment(Map<String, String> env) {
         String secret = env.get("JWT_SECRET");
@@ -36,6 +39,7 @@ public record Config(String host, int port, int ioPort, Path webDir, SecretKey s
                 Clock.systemUTC(),
                 millis(env, "PING_INTERVAL_MS", 25_000),
                 millis(env, "PING_TIMEOUT_MS", 20_000),
+                millis(env, "CONNECT_TIMEOUT_MS", 45_000),
                 redisUrl(env),
                 millis(env, "PRESENCE_LEASE_MS", 6_000),
                 millis(env, "REDIS_OUTAGE_LOG_MS", 10_000));
@@ -60,8 +64,8 @@ public record Config(String host, int port, int ioPort, Path webDir, SecretKey s
 
     /** The same configuration with another clock: tests use a fixed one to check exact times. */
     public Config withClock(Clock other) {
-        return new Config(host, port, ioPort, webDir, signingKey, randomKey, other, pingInterval, pingTimeout, redisUrl,
-                presenceLease, redisOutageLog);
+        return new Config(host, port, ioPort, webDir, signingKey, randomKey, other, pingInterval, pingTimeout, connectTimeout,
+                redisUrl, presenceLease, redisOutageLog);
     }
 
     static Duration millis(Map<String, String> env, String name, int fallback) {

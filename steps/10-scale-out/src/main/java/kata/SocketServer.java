@@ -1,37 +1,67 @@
 package kata;
 
 import com.corundumstudio.socketio.AckRequest;
+import com.corundumstudio.socketio.AuthTokenResult;
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.listener.DataListener;
 import com.corundumstudio.socketio.listener.ExceptionListener;
+import com.corundumstudio.socketio.namespace.Namespace;
+import com.corundumstudio.socketio.protocol.Packet;
+import com.corundumstudio.socketio.protocol.PacketType;
+import com.corundumstudio.socketio.transport.NamespaceClient;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import kata.plumbing.SocketIoWorkarounds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Socket.IO server (netty-socketio) on its own port, beside the HTTP server: the guide's
- * {@code new Server(httpServer)}. Every connection it keeps was authenticated by {@link SocketAuth}.
+ * {@code new Server(httpServer)}. A connection gets a user, joins its room and counts as online only
+ * once its Socket.IO CONNECT is accepted, authenticated by the handshake's header ({@link SocketAuth})
+ * or by the CONNECT's {@code auth} payload ({@link AuthPayload}).
+ *
+ * <p>netty-socketio 2.0.14 makes this harder than it looks (its traps are listed in TUTORIAL.md, step 08):
+ * it calls the connect listeners when the transport is bound, before the CONNECT packet; it calls the
+ * auth payload's listener only when the CONNECT carries a payload; it keeps a session open after refusing
+ * its CONNECT, and dispatches its events. Each guard below names the trap it closes.
  */
 public final class SocketServer implements AutoCloseable {
 
-    /** Where the handshake's user is kept on the connection: {@code client.get(USER)}. */
+    /** The user of a connection whose CONNECT was accepted: {@code client.get(USER)}. */
     public static final String USER = "user";
+    /** The user the handshake's Authorization header proved, if it had one. */
+    public static final String HANDSHAKE_USER = "handshake-user";
+    /** Set when the transport is bound: the next call of the connect listener is the CONNECT packet. */
+    private static final String BOUND = "bound";
+    /** How long a refused session stays open, so that the refusal reaches the client before the close. */
+    private static final Duration REFUSED_GRACE = Duration.ofMillis(500);
 
     private static final Logger LOG = LoggerFactory.getLogger(SocketServer.class);
 
     private final SocketIOServer server;
     private final UserRooms rooms;
     private final Presence presence;
+    private final AuthPayload payload;
+    private final Duration connectTimeout;
+    /** Closes the sessions that have not completed an authenticated CONNECT in time: one timer each. */
+    private final ScheduledThreadPoolExecutor timers;
+    private final Map<UUID, ScheduledFuture<?>> unconnected = new ConcurrentHashMap<>();
     private int port;
 
     /** {@code adapter} is null for one node alone, else its link to the other nodes through Redis. */
-    public SocketServer(Config config, SocketAuth auth, RedisAdapter adapter) {
+    public SocketServer(Config config, SocketAuth auth, AuthPayload payload, RedisAdapter adapter) {
         Configuration io = new Configuration();
         io.setHostname(config.host());
         io.setPort(config.ioPort());
@@ -53,19 +83,26 @@ public final class SocketServer implements AutoCloseable {
         SocketIoWorkarounds.install(server);
         rooms = new UserRooms(server, adapter);
         presence = adapter == null ? new Presence(server) : new Presence(server, adapter, config.presenceLease(), config.clock());
+        this.payload = payload;
+        connectTimeout = config.connectTimeout();
+        timers = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "socket.io-connect-timeout");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // a cancelled timer leaves the queue at once: a connection that came and went leaves nothing behind
+        timers.setRemoveOnCancelPolicy(true);
+
+        server.getNamespace(Namespace.DEFAULT_NAME).addAuthTokenListener(this::onAuthPayload);
         server.addConnectListener(client -> {
-            User user = userOf(client);
-            if (user == null) {
-                // a session that no handshake authenticated (a request dressed up as a CORS preflight)
-                client.disconnect();
-                return;
+            if (client.get(BOUND) == null) {
+                onTransportBound(client);
+            } else {
+                onConnectPacket(client);
             }
-            // first, so that the room is joined before anything is sent to this user
-            rooms.join(client, user);
-            presence.connected(user);
-            LOG.info("{} connected", user.username());
         });
         server.addDisconnectListener(client -> {
+            cancelTimer(client);
             User user = userOf(client);
             if (user != null) {
                 presence.disconnected(user);
@@ -73,6 +110,125 @@ public final class SocketServer implements AutoCloseable {
             }
         });
         onEvent("whoami", (client, user, ack) -> ack.sendAckData(user.username()));
+    }
+
+    /**
+     * Trap: on the default namespace netty-socketio calls the connect listeners as soon as the transport is
+     * bound, before the client's CONNECT (and its auth payload) has even arrived. Nothing is known yet: the
+     * session joins nothing, and is closed unless its CONNECT is accepted within the connect timeout. It
+     * leaves the namespace's own room, which it was put in, so that it gets no broadcast, and so that
+     * netty-socketio (Namespace.onConnect skips clients already in that room) calls the connect listeners
+     * again when the CONNECT packet comes.
+     */
+    private void onTransportBound(SocketIOClient client) {
+        client.set(BOUND, Boolean.TRUE);
+        client.leaveRoom(Namespace.DEFAULT_NAME);
+        closeAfter(client, connectTimeout, "no Socket.IO CONNECT within " + connectTimeout.toMillis() + " ms");
+    }
+
+    /**
+     * The CONNECT packet, accepted by netty-socketio: after {@link #onAuthPayload} when it carried a
+     * payload. Trap: without a payload netty-socketio skips the auth listener and accepts the CONNECT
+     * by itself, so a connection with neither header nor payload lands here too. With a header only, the
+     * connection is accepted here, just after netty-socketio has told the client "connected".
+     */
+    private void onConnectPacket(SocketIOClient client) {
+        if (userOf(client) != null) {
+            // accepted by its payload, in onAuthPayload
+            return;
+        }
+        User user = client.get(HANDSHAKE_USER);
+        if (user == null) {
+            // netty-socketio has already answered CONNECT: take it back with the reason, as Node would have
+            client.leaveRoom(Namespace.DEFAULT_NAME);
+            Packet error = new Packet(PacketType.MESSAGE, client.getEngineIOVersion());
+            error.setSubType(PacketType.ERROR);
+            error.setNsp(Namespace.DEFAULT_NAME);
+            error.setData(Map.of("message", "no token"));
+            client.send(error);
+            refusal(client, "no token");
+            return;
+        }
+        accept(client, user);
+    }
+
+    private void accept(SocketIOClient client, User user) {
+        cancelTimer(client);
+        client.set(USER, user);
+        rooms.join(client, user);
+        presence.connected(user);
+        LOG.info("{} connected", user.username());
+    }
+
+    /**
+     * The CONNECT's auth payload (called only when there is one). Every token the client presents must be
+     * good: a bad payload is refused even beside a good header, and header and payload must name the same user.
+     */
+    private AuthTokenResult onAuthPayload(Object auth, SocketIOClient client) {
+        User user;
+        try {
+            user = payload.authenticate(auth);
+        } catch (Unauthorized e) {
+            return refusal(client, e.reason());
+        }
+        User fromHeader = client.get(HANDSHAKE_USER);
+        if (fromHeader != null && fromHeader.id() != user.id()) {
+            return refusal(client, "invalid token");
+        }
+        // here, before netty-socketio answers the CONNECT: the room is joined before the client hears "connected"
+        accept(client, user);
+        return AuthTokenResult.AuthTokenResultSuccess;
+    }
+
+    /**
+     * Refuses a CONNECT: the client gets {@code connect_error} with this reason (never the token, never the
+     * check that failed). Trap: netty-socketio keeps the session open after a refusal, so it is closed here,
+     * a moment later, once the refusal has gone out.
+     */
+    private AuthTokenResult refusal(SocketIOClient client, String reason) {
+        LOG.info("connection refused: {}", reason);
+        closeAfter(client, REFUSED_GRACE, "refused");
+        return new AuthTokenResult(false, Map.of("message", reason));
+    }
+
+    private void closeAfter(SocketIOClient client, Duration delay, String why) {
+        ScheduledFuture<?> timer = timers.schedule(() -> {
+            unconnected.remove(client.getSessionId());
+            if (userOf(client) == null) {
+                LOG.info("session {} closed: {}", client.getSessionId(), why);
+                close(client);
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> before = unconnected.put(client.getSessionId(), timer);
+        if (before != null) {
+            before.cancel(false);
+        }
+    }
+
+    private void cancelTimer(SocketIOClient client) {
+        ScheduledFuture<?> timer = unconnected.remove(client.getSessionId());
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    /**
+     * Closes the session itself. netty-socketio 2.0.14's {@code SocketIOClient.disconnect()}
+     * (NamespaceClient.disconnect) only sends a DISCONNECT packet: a client that ignores it keeps its
+     * session until the ping timeout. {@code ClientHead.disconnect()} also closes the transport and forgets
+     * the session. When a later version closes the session in {@code disconnect()}, this can go.
+     */
+    static void close(SocketIOClient client) {
+        if (client instanceof NamespaceClient namespaced) {
+            namespaced.getBaseClient().disconnect();
+        } else {
+            client.disconnect();
+        }
+    }
+
+    /** How many sessions are open and have not completed an authenticated CONNECT yet. */
+    public int unconnectedSessions() {
+        return unconnected.size();
     }
 
     /** An event that only a connection with an authenticated user may send. */
@@ -86,7 +242,8 @@ public final class SocketServer implements AutoCloseable {
         DataListener<Object> guarded = (client, data, ack) -> {
             User user = userOf(client);
             if (user == null) {
-                client.disconnect();
+                // trap: netty-socketio dispatches the events of a session whose CONNECT it refused, or never got
+                close(client);
                 return;
             }
             handler.handle(client, user, ack);
@@ -126,6 +283,7 @@ public final class SocketServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        timers.shutdownNow();
         presence.close();
         Thread stopping = new Thread(server::stop, "socket.io-stop");
         stopping.setDaemon(true);
