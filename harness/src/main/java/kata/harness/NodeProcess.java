@@ -3,11 +3,16 @@ package kata.harness;
 import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,7 +50,7 @@ public final class NodeProcess implements AutoCloseable {
     /** Starts {@code kata.App} with these environment variables, and does not wait. */
     public static NodeProcess start(String name, Map<String, String> env) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "kata.App")
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp", classpath(), "kata.App")
                 .directory(TestEnv.root().toFile())
                 .redirectErrorStream(true);
         builder.environment().putAll(env);
@@ -54,6 +59,25 @@ public final class NodeProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start a JVM for node " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The tests' classpath: the JVM's own, after the folders of a class loader that holds the step's
+     * classes apart (the fast runner of ./kata watch loads them that way; Maven puts them on the JVM's).
+     */
+    private static String classpath() {
+        List<String> entries = new ArrayList<>();
+        if (Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader) {
+            for (URL url : loader.getURLs()) {
+                try {
+                    entries.add(Path.of(url.toURI()).toString());
+                } catch (URISyntaxException | IllegalArgumentException e) {
+                    // not a file: nothing a JVM could load from its classpath
+                }
+            }
+        }
+        entries.add(System.getProperty("java.class.path"));
+        return String.join(File.pathSeparator, entries);
     }
 
     /** Waits until the app says where it listens; fails with its output if it stops or says nothing. */
