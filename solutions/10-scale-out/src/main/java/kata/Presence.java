@@ -14,7 +14,8 @@ import org.redisson.client.codec.StringCodec;
  * Whether a user is connected right now, on this node or on any other. The guide:
  * {@code (await io.in(`user:${userId}`).fetchSockets()).length > 0}.
  *
- * <p>On this node, a user is connected while their room has a connection in it. Across nodes, each
+ * <p>On this node, a user is connected while their room has a connection in it whose Socket.IO
+ * CONNECT was accepted. Across nodes, each
  * node holds a lease on the users it serves: in Redis, the sorted set {@code kata:presence:user:<id>}
  * has one member per node, scored with the time its lease ends. A node renews its leases every third
  * of {@link #lease} and gives a user's up when their last connection here closes. A node that dies
@@ -53,7 +54,7 @@ public final class Presence implements AutoCloseable {
     }
 
     public boolean isUserConnected(int userId) {
-        if (!server.getRoomOperations(UserRooms.roomOf(userId)).getClients().isEmpty()) {
+        if (onlineHere(userId)) {
             return true;
         }
         if (adapter == null || adapter.outage().isDown()) {
@@ -85,11 +86,11 @@ public final class Presence implements AutoCloseable {
 
     /** Called when one of the user's connections closes on this node. */
     void disconnected(User user) {
-        if (adapter != null && server.getRoomOperations(UserRooms.roomOf(user.id())).getClients().isEmpty()) {
+        if (adapter != null && !onlineHere(user.id())) {
             // BEGIN SOLUTION
             adapter.write("presence of " + user.username(), () -> {
                 // the user may have come back meanwhile: the room says
-                if (server.getRoomOperations(UserRooms.roomOf(user.id())).getClients().isEmpty()) {
+                if (!onlineHere(user.id())) {
                     leases(user.id()).remove(adapter.node());
                 }
             });
@@ -115,11 +116,19 @@ public final class Presence implements AutoCloseable {
         // asked even when no user is here, so that an outage (and its end) is noticed without traffic
         adapter.redis().getBucket("kata:node:" + adapter.node(), StringCodec.INSTANCE).set("alive", lease.multipliedBy(2));
         server.getAllClients().stream()
+                .filter(SocketServer::isOnline)
                 .map(SocketServer::userOf)
-                .filter(user -> user != null)
                 .map(User::id)
                 .distinct()
                 .forEach(this::renew);
+    }
+
+    /**
+     * Whether the user has a connection on this node whose Socket.IO CONNECT was accepted (from step 08
+     * on, a session can be in the room a moment before), as Node's fetchSockets() counts them.
+     */
+    private boolean onlineHere(int userId) {
+        return server.getRoomOperations(UserRooms.roomOf(userId)).getClients().stream().anyMatch(SocketServer::isOnline);
     }
 
     private RScoredSortedSet<String> leases(int userId) {
