@@ -3,6 +3,7 @@ package kata.plumbing;
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.handler.AuthorizeHandler;
 import com.corundumstudio.socketio.handler.ClientsBox;
 import com.corundumstudio.socketio.handler.EncoderHandler;
 import com.corundumstudio.socketio.namespace.NamespacesHub;
@@ -29,7 +30,8 @@ import java.lang.reflect.Field;
  * <p>Two more, smaller ones, make ordinary clients look like errors or linger: see {@link UnknownSessions}
  * (a request of a session that just ended is answered 400 as engine.io does, not 500 with an ERROR
  * line) and {@link OrphanSessions} (a session that a poll brings back after its disconnect is
- * disconnected again, instead of staying in its rooms for good).
+ * disconnected again, instead of staying in its rooms for good). And {@link ConnectBeforeOpen} makes
+ * the connect listeners of the handshake run before the client can send its CONNECT, not beside it.
  *
  * <p>All are written up in docs/netty-socketio-bugs.md. They can go when a netty-socketio release
  * fixes them: then {@code LibraryBugsTest} (in app/) fails, and this class, its two helpers and the
@@ -57,12 +59,14 @@ public final class SocketIoWorkarounds {
         static final String UPGRADE_NOOPS = "upgradeNoops";
         static final String UNKNOWN_SESSIONS = "unknownSessions";
         static final String CONNECTION_CLOSE = "connectionClose";
+        static final String CONNECT_BEFORE_OPEN = "connectBeforeOpen";
         private static final ConnectionClose CONNECTION_CLOSE_HANDLER = new ConnectionClose();
 
         private EncoderHandler encoder;
         private UpgradeNoops upgradeNoops;
         private UnknownSessions unknownSessions;
         private OrphanSessions orphanSessions;
+        private ConnectBeforeOpen connectBeforeOpen;
 
         @Override
         public void start(Configuration configuration, NamespacesHub namespacesHub) {
@@ -78,6 +82,10 @@ public final class SocketIoWorkarounds {
                 unknownSessions = new UnknownSessions(registry, configuration);
                 orphanSessions = new OrphanSessions(namespacesHub, registry);
             }
+            AuthorizeHandler authorization = authorizationOf(this);
+            if (authorization != null) {
+                connectBeforeOpen = new ConnectBeforeOpen(authorization, configuration.getContext());
+            }
         }
 
         @Override
@@ -91,6 +99,10 @@ public final class SocketIoWorkarounds {
             if (unknownSessions != null) {
                 // after the handshake's authorization, before the transports look the session up
                 pipeline.addBefore(XHR_POLLING_TRANSPORT, UNKNOWN_SESSIONS, unknownSessions);
+            }
+            if (connectBeforeOpen != null) {
+                // after the handshake's authorization made the session, before a transport sends its OPEN
+                pipeline.addBefore(XHR_POLLING_TRANSPORT, CONNECT_BEFORE_OPEN, connectBeforeOpen);
             }
         }
 
@@ -114,6 +126,20 @@ public final class SocketIoWorkarounds {
             } catch (ReflectiveOperationException | RuntimeException e) {
                 return null;
             }
+        }
+    }
+
+    /**
+     * The library's handler that connects a session to the default namespace. No getter either; if a
+     * later version renames it, {@link ConnectBeforeOpen} is left out.
+     */
+    private static AuthorizeHandler authorizationOf(SocketIOChannelInitializer initializer) {
+        try {
+            Field field = SocketIOChannelInitializer.class.getDeclaredField("authorizeHandler");
+            field.setAccessible(true);
+            return (AuthorizeHandler) field.get(initializer);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
         }
     }
 
