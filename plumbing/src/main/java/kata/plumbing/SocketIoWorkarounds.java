@@ -27,7 +27,8 @@ import java.lang.reflect.Field;
  *
  * <p>Both are written up in docs/netty-socketio-bugs.md. They can go when a netty-socketio release
  * fixes them: then {@code LibraryBugsTest} (in app/) fails, and this class, its two helpers and the
- * one call in each SocketServer can be deleted.
+ * one call in each SocketServer can be deleted; all but {@link BroadcastEncoding}, which is no
+ * workaround: it encodes an event sent to a room once, and then stays installed in its place.
  *
  * <pre>
  * SocketIOServer server = new SocketIOServer(configuration);
