@@ -58,9 +58,13 @@ public final class Fanout {
     static final int CONNECT_IN_FLIGHT = 16;
     static final int OTHER_USERS_CONNECTIONS = 2;
     static final Duration PATIENCE = Duration.ofSeconds(10);
-    /** Connections opened, used and closed before the memory is read: classes loaded, pools made. */
+    /**
+     * Before the memory is read, PRE_WARM_CONNECTIONS connections get PRE_WARM_EVENTS events: classes
+     * loaded, pools made, and the HTTP side of the notification (POST /notify, the token's check) run
+     * often enough for the JIT to compile it, which the K connections' events alone do not do.
+     */
     static final int PRE_WARM_CONNECTIONS = 20;
-    static final int PRE_WARM_EVENTS = 20;
+    static final int PRE_WARM_EVENTS = ints("FANOUT_PREWARM", "3000")[0];
 
     // HTTP/1.1: the JDK offers an upgrade to h2c otherwise, which the Node server reads as a failed websocket upgrade
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(PATIENCE).build();
@@ -137,6 +141,8 @@ public final class Fanout {
                         return Result.lost(kind, k, johns.lostSoFar(j));
                     }
                 }
+                server.startProfile();
+                java.util.Map<String, Double> threadsBefore = threadCpu(server.pid());
                 Sample before = Sample.of(server.pid());
                 long first = System.nanoTime();
                 for (int j = warmup; j < rounds; j++) {
@@ -146,6 +152,12 @@ public final class Fanout {
                 }
                 long last = johns.lastDelivery();
                 Sample after = Sample.of(server.pid());
+                java.util.Map<String, Double> threadsAfter = threadCpu(server.pid());
+                server.stopProfile(k);
+                System.out.printf(Locale.ROOT, "  %s, K=%d: server CPU user %.2f s, system %.2f s; by thread (s): %s%n", kind.label, k,
+                        after.userSeconds - before.userSeconds, after.cpuSeconds - before.cpuSeconds - (after.userSeconds - before.userSeconds),
+                        threadsAfter.entrySet().stream().map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%.2f",
+                                e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0.0))).filter(t -> !t.endsWith(" 0.00")).toList());
                 long[] latencies = johns.latencies(warmup, rounds);
                 return new Result(kind, k, r, (long) k * r, (last - first) / 1e9, latencies, after.cpuSeconds - before.cpuSeconds,
                         after.otherPercent(before), loadAverage(), (rss1 - rss0) / (double) k, heap0 < 0 ? -1 : (heap1 - heap0) / (double) k,
@@ -434,6 +446,19 @@ public final class Fanout {
             return process.pid();
         }
 
+        /** FANOUT_JFR=/tmp/fanout: a flight recording of the app over the measured events, /tmp/fanout-K.jfr. */
+        void startProfile() throws Exception {
+            if (kind == Kind.APP && System.getenv("FANOUT_JFR") != null) {
+                jcmd("JFR.start", "name=fanout", "settings=profile");
+            }
+        }
+
+        void stopProfile(int k) throws Exception {
+            if (kind == Kind.APP && System.getenv("FANOUT_JFR") != null) {
+                System.out.println(jcmd("JFR.stop", "name=fanout", "filename=" + System.getenv("FANOUT_JFR") + "-" + k + ".jfr").trim());
+            }
+        }
+
         long rssKb() throws IOException {
             Matcher rss = Pattern.compile("VmRSS:\\s+(\\d+) kB").matcher(Files.readString(Path.of("/proc/" + pid() + "/status")));
             return rss.find() ? Long.parseLong(rss.group(1)) : -1;
@@ -445,13 +470,22 @@ public final class Fanout {
                 return -1;
             }
             jcmd("GC.run");
-            Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd("GC.heap_info"));
-            return used.find() ? Long.parseLong(used.group(1)) : -1;
+            // G1: "garbage-first heap total ..., used 1234K"; Parallel: the young and the old generation apart
+            long kb = 0;
+            for (String line : jcmd("GC.heap_info").split("\n")) {
+                Matcher used = Pattern.compile("^\\s*(garbage-first heap|PSYoungGen|ParOldGen|def new generation|tenured generation)"
+                        + ".*used (\\d+)K").matcher(line);
+                if (used.find()) {
+                    kb += Long.parseLong(used.group(2));
+                }
+            }
+            return kb;
         }
 
-        private String jcmd(String command) throws Exception {
-            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-            Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid()), command).redirectErrorStream(true).start();
+        private String jcmd(String... command) throws Exception {
+            List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid())));
+            line.addAll(List.of(command));
+            Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor(30, TimeUnit.SECONDS);
             return out;
@@ -493,11 +527,34 @@ public final class Fanout {
         }
     }
 
+    /** CPU time of each thread of a process, summed by name with the digits left out (Linux's 15 first characters). */
+    static java.util.Map<String, Double> threadCpu(long pid) throws IOException {
+        java.util.Map<String, Double> byName = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
+                    byName.merge(name, Sample.cpu(task.resolve("stat")), Double::sum);
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return byName;
+    }
+
     /** CPU time of the server process and of the whole machine, from /proc. */
-    record Sample(long at, double cpuSeconds, double machineBusySeconds, double ownSeconds) {
+    record Sample(long at, double cpuSeconds, double userSeconds, double machineBusySeconds, double ownSeconds) {
 
         static Sample of(long pid) throws IOException {
-            return new Sample(System.nanoTime(), cpu(Path.of("/proc/" + pid + "/stat")), machineBusy(), cpu(Path.of("/proc/self/stat")));
+            Path stat = Path.of("/proc/" + pid + "/stat");
+            return new Sample(System.nanoTime(), cpu(stat), user(stat), machineBusy(), cpu(Path.of("/proc/self/stat")));
+        }
+
+        private static double user(Path stat) throws IOException {
+            String text = Files.readString(stat);
+            return Long.parseLong(text.substring(text.lastIndexOf(')') + 2).split(" ")[11]) / (double) CLOCK_TICKS;
         }
 
         /** What neither the server nor this client used meanwhile, in % of one core. */
