@@ -2,9 +2,14 @@ package kata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.IntStream;
 import kata.harness.Connection;
 import kata.harness.Connection.Mode;
@@ -61,6 +66,41 @@ class BroadcastTest {
                     + " payload (see plumbing/src/main/java/kata/plumbing/BroadcastEncoding.java)").containsExactlyElementsOf(expected);
         }
         jane.assertNoEvent("seq", Duration.ofMillis(200), "the events went to john's room only");
+    }
+
+    @Test
+    void a_websocket_that_offers_compression_is_answered_without_it() throws Exception {
+        String token = app.http().login("john", "changeit");
+        try (Socket socket = new Socket("127.0.0.1", app.socketPort())) {
+            socket.setSoTimeout((int) Connection.PATIENCE.toMillis());
+            // what a browser, and the Node client, send: an offer of permessage-deflate
+            String upgrade = "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1:" + app.socketPort() + "\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+                    + "Authorization: Bearer " + token + "\r\n\r\n";
+            socket.getOutputStream().write(upgrade.getBytes(StandardCharsets.US_ASCII));
+            String head = readHead(socket.getInputStream());
+
+            assertThat(head).as("the server's answer to a websocket upgrade").startsWith("HTTP/1.1 101");
+            assertThat(head.toLowerCase(Locale.ROOT)).as("the server's answer to a websocket upgrade that offers compression: a"
+                    + " compressor per connection cannot share the bytes of an event sent to a room (engine.io does not"
+                    + " compress either); see plumbing/src/main/java/kata/plumbing/SocketIoWorkarounds.java")
+                    .doesNotContain("sec-websocket-extensions");
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
     }
 
     /** A payload of its own per event, with what JSON must escape and what is not ASCII. */
