@@ -43,18 +43,24 @@ public class KataCheck {
 
     public static void main(String[] args) throws Exception {
         String command = args.length > 0 ? args[0] : "";
-        int problems = switch (command) {
-            case "generate" -> generate(true);
-            case "generated" -> generate(false);
+        int problems = run(command, List.of(args).subList(Math.min(1, args.length), args.length));
+        System.exit(problems == 0 ? 0 : 1);
+    }
+
+    /** One command; the number of problems found (tools/Kata.java calls it too). */
+    static int run(String command, List<String> args) throws Exception {
+        return switch (command) {
+            case "generate" -> generate(true, args.contains("--force"));
+            case "generated" -> generate(false, false);
+            case "carried" -> carried();
             case "snippets" -> snippets();
             case "quotes" -> quotes();
             case "integrity" -> integrity();
             default -> {
-                System.err.println("usage: java tools/KataCheck.java generate|generated|snippets|quotes|integrity");
+                System.err.println("usage: java tools/KataCheck.java generate [--force]|generated|carried|snippets|quotes|integrity");
                 yield 2;
             }
         };
-        System.exit(problems == 0 ? 0 : 1);
     }
 
     static List<String> steps() throws IOException {
@@ -65,24 +71,74 @@ public class KataCheck {
 
     // ---------------------------------------------------------------- starting code from solutions
 
-    static int generate(boolean write) throws IOException {
-        int problems = 0;
-        for (String step : steps()) {
-            Path from = ROOT.resolve("solutions").resolve(step).resolve("src/main");
-            Path to = ROOT.resolve("steps").resolve(step).resolve("src/main");
-            Map<Path, String> expected = new TreeMap<>();
-            try (Stream<Path> files = Files.walk(from)) {
-                for (Path file : files.filter(Files::isRegularFile).toList()) {
-                    String text = Files.readString(file, StandardCharsets.UTF_8);
-                    String stripped = file.toString().endsWith(".java") ? strip(text, from.relativize(file)) : text;
-                    expected.put(from.relativize(file), stripped);
+    /** The starting code of a step, file by file (relative to src/main): its solution without the marked regions. */
+    static Map<Path, String> startingCode(String step) throws IOException {
+        Path from = ROOT.resolve("solutions").resolve(step).resolve("src/main");
+        Map<Path, String> expected = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String text = Files.readString(file, StandardCharsets.UTF_8);
+                String stripped = file.toString().endsWith(".java") ? strip(text, from.relativize(file)) : text;
+                expected.put(from.relativize(file), stripped);
+            }
+        }
+        return expected;
+    }
+
+    /**
+     * What generate last wrote, as hashes: tools/starting-code/NN-name.sha256. A file of the starting code
+     * that matches neither the new starting code nor this record was edited by hand (a learner's work,
+     * most likely): generate does not overwrite it without --force.
+     */
+    static Map<Path, String> lastGenerated(String step) throws IOException {
+        Map<Path, String> hashes = new TreeMap<>();
+        Path record = ROOT.resolve("tools/starting-code").resolve(step + ".sha256");
+        if (Files.isRegularFile(record)) {
+            for (String line : Files.readAllLines(record, StandardCharsets.UTF_8)) {
+                String[] parts = line.trim().split("\\s+", 2);
+                if (parts.length == 2) {
+                    hashes.put(Path.of(parts[1]), parts[0]);
                 }
             }
+        }
+        return hashes;
+    }
+
+    static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static int generate(boolean write, boolean force) throws IOException {
+        int problems = 0;
+        List<String> edited = new ArrayList<>();
+        for (String step : steps()) {
+            Path to = ROOT.resolve("steps").resolve(step).resolve("src/main");
+            Map<Path, String> expected = startingCode(step);
+            Map<Path, String> generated = lastGenerated(step);
             Set<Path> actual = new TreeSet<>();
             if (Files.isDirectory(to)) {
                 try (Stream<Path> files = Files.walk(to)) {
                     files.filter(Files::isRegularFile).map(to::relativize).forEach(actual::add);
                 }
+            }
+            // first, whether anything here is someone's work: then nothing of this step is written
+            List<Path> mine = new ArrayList<>();
+            for (Path file : actual) {
+                String text = Files.readString(to.resolve(file), StandardCharsets.UTF_8);
+                boolean current = text.equals(expected.get(file));
+                boolean asGenerated = sha256(text).equals(generated.get(file));
+                if (!current && !asGenerated) {
+                    mine.add(file);
+                }
+            }
+            if (write && !mine.isEmpty() && !force) {
+                mine.forEach(f -> edited.add(ROOT.relativize(to.resolve(f)).toString().replace('\\', '/')));
+                continue;
             }
             for (Map.Entry<Path, String> e : expected.entrySet()) {
                 Path target = to.resolve(e.getKey());
@@ -110,10 +166,29 @@ public class KataCheck {
                     }
                 }
             }
+            if (write) {
+                StringBuilder record = new StringBuilder();
+                expected.forEach((file, text) -> record.append(sha256(text)).append("  ")
+                        .append(file.toString().replace('\\', '/')).append('\n'));
+                Path file = ROOT.resolve("tools/starting-code").resolve(step + ".sha256");
+                Files.createDirectories(file.getParent());
+                if (!Files.isRegularFile(file) || !Files.readString(file, StandardCharsets.UTF_8).equals(record.toString())) {
+                    Files.writeString(file, record.toString(), StandardCharsets.UTF_8);
+                }
+            }
         }
-        if (problems > 0) {
-            System.out.println("The starting code of the steps is written from solutions/ by `./kata sync`:"
-                    + " edit the solution, then run it.");
+        if (!edited.isEmpty()) {
+            System.out.println("Not written: these files of the starting code were edited by hand, and generating would overwrite them:");
+            edited.forEach(f -> System.out.println("  " + f));
+            System.out.println("If this is a learner's work, keep it (./kata reset NN puts one step back, after asking)."
+                    + " If you write the kata and mean to throw these edits away: ./kata sync --force");
+            problems += edited.size();
+        }
+        if (problems > 0 && !write) {
+            System.out.println("The starting code of a step is not what its solution says it should be."
+                    + " If you are working through the kata, that is your work, and this check is not for it:"
+                    + " ./kata status and ./kata watch are. The check proves the kata as shipped, on a fresh clone."
+                    + " (Authors of the kata: edit solutions/, then write the starting code from them.)");
         } else if (!write) {
             System.out.println("generated: every step's starting code is its solution without the marked regions");
         }
@@ -166,6 +241,79 @@ public class KataCheck {
         }
     }
 
+    // ---------------------------------------------------------------- files carried from step to step
+
+    /**
+     * Each solution is a checkpoint that carries the previous one's files. solutions/NN-name/lesson.txt
+     * lists the files (relative to src/main) that the step's lesson changes besides the ones it adds;
+     * every other file must read as in the previous solution (markers aside), or a fix made to one
+     * copy did not reach the others. A step without a lesson.txt is not checked.
+     */
+    static int carried() throws IOException {
+        List<String> steps = steps();
+        int problems = 0;
+        int checked = 0;
+        for (int i = 1; i < steps.size(); i++) {
+            String before = steps.get(i - 1);
+            String step = steps.get(i);
+            Path lesson = ROOT.resolve("solutions").resolve(step).resolve("lesson.txt");
+            if (!Files.isRegularFile(lesson)) {
+                System.out.println("carried: solutions/" + step + " has no lesson.txt, so its carried files are not checked");
+                continue;
+            }
+            Set<String> changes = new TreeSet<>();
+            for (String line : Files.readAllLines(lesson, StandardCharsets.UTF_8)) {
+                String name = line.replaceAll("#.*", "").trim();
+                if (!name.isEmpty()) {
+                    changes.add(name);
+                }
+            }
+            Path from = ROOT.resolve("solutions").resolve(before).resolve("src/main");
+            Path to = ROOT.resolve("solutions").resolve(step).resolve("src/main");
+            try (Stream<Path> files = Files.walk(to)) {
+                for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                    String name = to.relativize(file).toString().replace('\\', '/');
+                    Path previous = from.resolve(to.relativize(file));
+                    if (changes.contains(name) || !Files.isRegularFile(previous)) {
+                        continue;
+                    }
+                    checked++;
+                    if (!solved(Files.readString(previous, StandardCharsets.UTF_8)).equals(solved(Files.readString(file, StandardCharsets.UTF_8)))) {
+                        System.out.println("drifted: solutions/" + step + "/src/main/" + name + " differs from solutions/" + before
+                                + "/src/main/" + name + ", and solutions/" + step + "/lesson.txt does not list it as a change of the lesson:"
+                                + " carry the fix to every copy (or list the file there)");
+                        problems++;
+                    }
+                }
+            }
+            for (String name : changes) {
+                if (!Files.isRegularFile(to.resolve(name))) {
+                    System.out.println("solutions/" + step + "/lesson.txt lists " + name + ", which is not in solutions/" + step + "/src/main");
+                    problems++;
+                }
+            }
+        }
+        System.out.println("carried: " + checked + " files carried unchanged from one solution to the next, " + problems + " drifted");
+        return problems;
+    }
+
+    /** A solution's code as it runs: the marker lines and the commented stub lines left out. */
+    static String solved(String text) {
+        StringBuilder out = new StringBuilder();
+        boolean stub = false;
+        for (String line : text.replace("\r\n", "\n").split("\n", -1)) {
+            String trimmed = line.trim();
+            if (trimmed.equals(BEGIN) || trimmed.equals(END)) {
+                stub = false;
+            } else if (trimmed.equals(STUB)) {
+                stub = true;
+            } else if (!stub) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
     // ---------------------------------------------------------------- snippets of TUTORIAL.md
 
     /**
@@ -176,7 +324,8 @@ public class KataCheck {
      * file, in the same order (indentation aside).
      */
     static int snippets() throws IOException {
-        Pattern marker = Pattern.compile("<!--\\s*snippet:\\s*(\\S+)\\s*-->");
+        // a marker is a line of its own; a marker shown in a sentence, as in README.md, is no marker
+        Pattern marker = Pattern.compile("\\s*<!--\\s*snippet:\\s*(\\S+)\\s*-->\\s*");
         int problems = 0;
         int checked = 0;
         for (Path doc : documents()) {
@@ -184,7 +333,7 @@ public class KataCheck {
             List<String> lines = Files.readAllLines(doc, StandardCharsets.UTF_8);
             for (int i = 0; i < lines.size(); i++) {
                 Matcher m = marker.matcher(lines.get(i));
-                if (!m.find()) {
+                if (!m.matches()) {
                     continue;
                 }
                 Path source = ROOT.resolve(m.group(1));
@@ -273,7 +422,7 @@ public class KataCheck {
     static int quotes() throws IOException {
         int documentProblems = stepDocuments();
         int problems = 0;
-        Pattern marker = Pattern.compile("<!--\\s*quote:\\s*(\\S+)\\s*-->");
+        Pattern marker = Pattern.compile("\\s*<!--\\s*quote:\\s*(\\S+)\\s*-->\\s*");
         int checked = 0;
         Map<String, List<String>> literalsByStep = new TreeMap<>();
         for (Path doc : documents()) {
@@ -284,7 +433,7 @@ public class KataCheck {
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i);
                 Matcher m = marker.matcher(line);
-                if (m.find()) {
+                if (m.matches()) {
                     pending = m.group(1);
                     pendingLine = i;
                     continue;

@@ -115,7 +115,8 @@ async function signedIn(self) {
   refreshOnline();
   if (typeof io === "undefined") return setStatus("disconnected"); // see the banner
   // The Socket.IO server has its own port, on the same host name as this page.
-  connect(location.protocol + "//" + location.hostname + ":" + config.data.ioPort);
+  connect(location.protocol + "//" + location.hostname + ":" + config.data.ioPort,
+    config.data.socketAuth === "payload");
 }
 
 $("logout").addEventListener("click", () => {
@@ -130,6 +131,7 @@ function resetSocketView() {
   setStatus("disconnected");
   note("");
   $("socket-id").textContent = "—";
+  $("transport").textContent = "—";
   $("whoami").textContent = "—";
   $("events").replaceChildren();
   $("notify-result").textContent = "";
@@ -139,23 +141,31 @@ function resetSocketView() {
 
 // ---- Socket.IO --------------------------------------------------------------
 
-function connect(url) {
+function connect(url, withPayload) {
   setStatus("connecting…");
 
-  // The token travels as an HTTP header, exactly as for GET /self. This only
-  // works because the default transports start with HTTP long-polling: a
-  // browser's WebSocket API cannot set request headers, so with
-  // transports: ["websocket"] the header would silently never be sent.
-  // The server checks the token on the first polling request (the handshake)
-  // only; the later upgrade to WebSocket joins that already-authenticated
-  // session, so it needs no header of its own.
-  socket = io(url, { extraHeaders: { authorization: "bearer " + token } });
+  if (withPayload) {
+    // Since step 08: straight to WebSocket, with the token in the Socket.IO
+    // CONNECT packet (the "auth" payload), which travels inside the connection.
+    // No polling, so no preflight and no upgrade.
+    socket = io(url, { transports: ["websocket"], auth: { token } });
+  } else {
+    // Steps 04 to 07: the token travels as an HTTP header, exactly as for
+    // GET /self. This only works because the default transports start with
+    // HTTP long-polling: a browser's WebSocket API cannot set request headers,
+    // so with transports: ["websocket"] the header would silently never be
+    // sent. The server checks the token on the first polling request (the
+    // handshake) only; the later upgrade to WebSocket joins that
+    // already-authenticated session, so it needs no header of its own.
+    socket = io(url, { extraHeaders: { authorization: "bearer " + token } });
+  }
   const s = socket;
 
   s.on("connect", () => {
     setStatus("connected");
     note("");
     $("socket-id").textContent = s.id;
+    $("transport").textContent = s.io.engine.transport.name;
     $("whoami").textContent = "…";
     // An event with an acknowledgement: the server answers with the user it
     // attached to this connection during the handshake.
@@ -169,20 +179,23 @@ function connect(url) {
     if (s !== socket) return;
     setStatus("disconnected");
     $("socket-id").textContent = "—";
+    $("transport").textContent = "—";
     $("whoami").textContent = "—";
     refreshOnline();
   });
 
-  // The handshake was refused (missing, invalid or expired token). The server
-  // answers a bare 401, so no reason reaches the browser. Stop retrying and
-  // ask for a new login.
-  s.on("connect_error", () => {
+  // The connection was refused (missing, invalid or expired token). A refused
+  // CONNECT (step 08 on) says why in err.message ("invalid token", "no token");
+  // a refused handshake is a bare 401, which the client reports as a transport
+  // error without a reason. Stop retrying and ask for a new login.
+  s.on("connect_error", (err) => {
     if (s !== socket) return;
     s.disconnect();
     socket = null;
     forgetToken();
     setStatus("refused");
-    note("connection refused: log in again");
+    const reason = /token/.test(err.message) ? err.message : "";
+    note("connection refused" + (reason ? " (" + reason + ")" : "") + ": log in again");
     $("live").hidden = true;
     $("signed-out").hidden = false;
   });

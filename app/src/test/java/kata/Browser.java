@@ -1,9 +1,11 @@
 package kata;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Assertions;
@@ -15,13 +17,24 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * Headless Chromium from the system's packages (Debian: chromium and chromium-driver), driven
- * through its own chromedriver: no browser and no driver is ever downloaded.
+ * Headless Chrome or Chromium as installed on the machine, driven through a chromedriver that is
+ * installed too: no browser and no driver is ever downloaded. CHROME_BIN and CHROMEDRIVER name them
+ * where they are somewhere else; otherwise the usual places of Linux, macOS and Windows, and PATH.
  */
 final class Browser {
 
-    private static final List<String> BROWSERS = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome");
-    private static final List<String> DRIVERS = List.of("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
+    private static final List<String> BROWSERS = candidates("CHROME_BIN", List.of(
+            "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable",
+            "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+            "/Applications/Chromium.app/Contents/MacOS/Chromium",
+            programFiles("Google/Chrome/Application/chrome.exe"), localAppData("Google/Chrome/Application/chrome.exe"),
+            programFiles("Chromium/Application/chrome.exe")),
+            List.of("chromium", "chromium-browser", "google-chrome", "chrome.exe"));
+    private static final List<String> DRIVERS = candidates("CHROMEDRIVER", List.of(
+            "/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver",
+            "/opt/homebrew/bin/chromedriver", "/usr/local/bin/chromedriver",
+            programFiles("Google/Chrome/Application/chromedriver.exe")),
+            List.of("chromedriver", "chromedriver.exe"));
 
     private Browser() {
     }
@@ -42,8 +55,10 @@ final class Browser {
     static ChromeDriver start() throws IOException {
         Optional<String> browser = firstExisting(BROWSERS);
         Optional<String> driver = firstExisting(DRIVERS);
-        String missing = "No Chromium and chromedriver here (looked for " + BROWSERS + " and " + DRIVERS + ")."
-                + " Install them to run the browser test: apt-get install chromium chromium-driver";
+        String missing = "No Chrome or Chromium and chromedriver here (looked in CHROME_BIN and CHROMEDRIVER, the usual places, and PATH)."
+                + " Install them to run the browser test (Debian: apt-get install chromium chromium-driver;"
+                + " macOS: brew install --cask chromium chromedriver; Windows: Chrome, and the chromedriver of its"
+                + " version on PATH), or name them with CHROME_BIN and CHROMEDRIVER";
         if (browser.isEmpty() || driver.isEmpty()) {
             skipOrFail(missing);
         }
@@ -76,7 +91,38 @@ final class Browser {
         return target;
     }
 
+    /** The file named by the variable, then the usual places, then the names looked up on PATH. */
+    private static List<String> candidates(String variable, List<String> places, List<String> onPath) {
+        List<String> all = new ArrayList<>();
+        String named = System.getenv(variable);
+        if (named != null && !named.isBlank()) {
+            all.add(named);
+        }
+        places.stream().filter(p -> !p.isEmpty()).forEach(all::add);
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(File.pathSeparator)) {
+                for (String name : onPath) {
+                    if (!dir.isBlank()) {
+                        all.add(Path.of(dir, name).toString());
+                    }
+                }
+            }
+        }
+        return all.stream().distinct().toList();
+    }
+
+    private static String programFiles(String rest) {
+        String dir = System.getenv("ProgramFiles");
+        return dir == null ? "" : Path.of(dir, rest).toString();
+    }
+
+    private static String localAppData(String rest) {
+        String dir = System.getenv("LOCALAPPDATA");
+        return dir == null ? "" : Path.of(dir, rest).toString();
+    }
+
     private static Optional<String> firstExisting(List<String> paths) {
-        return paths.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst();
+        return paths.stream().filter(p -> Files.isRegularFile(Path.of(p)) && Files.isExecutable(Path.of(p))).findFirst();
     }
 }

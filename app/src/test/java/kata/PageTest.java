@@ -20,8 +20,9 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The page of the finished app, in a real browser: log in, see the connection, get an event sent
- * from another tab, log out; and a wrong password.
+ * The page of the finished app, in a real browser: log in, see the connection (websocket only, the
+ * token in the auth payload), get an event sent from another tab, log out; a refused token's reason;
+ * and a wrong password.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PageTest {
@@ -80,6 +81,8 @@ class PageTest {
         awaitText("status", "connected");
         awaitText("whoami", "john");
         assertThat(text("socket-id")).as("the socket id is shown once connected").isNotBlank().isNotEqualTo("—");
+        assertThat(text("transport")).as("the page goes straight to websocket, its token in the auth payload (step 08)")
+                .isEqualTo("websocket");
         String firstTab = chrome.getWindowHandle();
 
         chrome.switchTo().newWindow(WindowType.TAB);
@@ -123,6 +126,24 @@ class PageTest {
 
     @Test
     @Order(5)
+    void a_token_that_the_socket_server_refuses_shows_the_reason() {
+        chrome.get(page());
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out")));
+        chrome.findElement(By.id("login")).click();
+        awaitText("status", "connected");
+
+        // the page connects again, with a token that GET /self never saw: the server refuses the CONNECT
+        chrome.executeScript("socket.disconnect(); token = 'not-a-jwt';"
+                + " connect(location.protocol + '//' + location.hostname + ':' + arguments[0], true)", app.app().ioPort());
+
+        awaitText("status", "refused");
+        awaitText("socket-note", "connection refused (invalid token): log in again");
+        assertThat((Object) chrome.executeScript("return localStorage.getItem('kata.token')"))
+                .as("a refused token is forgotten").isNull();
+    }
+
+    @Test
+    @Order(6)
     void a_wrong_password_shows_the_message_and_clears_the_field() throws Exception {
         chrome.get(page());
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out")));

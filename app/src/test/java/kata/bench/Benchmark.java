@@ -56,6 +56,18 @@ public final class Benchmark {
 
     static final String[] POLLING_FIRST = {Polling.NAME, WebSocket.NAME};
     static final String[] WEBSOCKET_ONLY = {WebSocket.NAME};
+    static final String[] POLLING_ONLY = {Polling.NAME};
+
+    /** Upgrades: UPGRADES polling-first connections, UPGRADES_IN_FLIGHT at a time; one not on websocket after STALLED_AFTER stalled. */
+    static final int UPGRADES = 2_000;
+    static final int UPGRADES_IN_FLIGHT = 16;
+    static final Duration STALLED_AFTER = Duration.ofSeconds(3);
+    /** Churn: CHURN connect/close cycles (half polling-first, half websocket-only), 16 at a time; presence must settle within 1 s. */
+    static final int CHURN = 1_000;
+    static final Duration SETTLED_WITHIN = Duration.ofSeconds(1);
+    /** A killed client, on an app with these pings: presence must settle within interval + timeout + 1 s. */
+    static final Duration KILL_PING_INTERVAL = Duration.ofSeconds(2);
+    static final Duration KILL_PING_TIMEOUT = Duration.ofSeconds(2);
 
     /** Handshakes: a warm-up (a count, or a time if that comes first), then REPS repetitions of a fixed duration. */
     static final int WARMUP_HANDSHAKES = 200;
@@ -86,9 +98,6 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         // the app logs one line per connection and per refusal: that would measure the terminal
         System.setProperty("org.slf4j.simpleLogger.log.kata", "warn");
-        // netty-socketio logs an error for every request of a session that is already closed, which
-        // clients that close right after connecting make by the hundred
-        System.setProperty("org.slf4j.simpleLogger.log.com.corundumstudio.socketio.transport", "off");
 
         List<String> report = new ArrayList<>();
         report.add("Benchmark of the finished app, " + ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")));
@@ -140,6 +149,16 @@ public final class Benchmark {
             EventResult polling = events(app, "polling first", token, POLLING_FIRST, problems);
             table.add(polling.row());
             lost += polling.lost();
+            EventResult pollingOnly = events(app, "polling only", token, POLLING_ONLY, problems);
+            table.add(pollingOnly.row());
+            lost += pollingOnly.lost();
+            table.add("");
+            table.add(upgrades(app, token, problems));
+            table.add("");
+            table.add("| presence (GET /users/1/online turns false) | settle time | bound |");
+            table.add("|---|---:|---:|");
+            table.add(churn(app, token, problems));
+            table.add(killed(token, problems));
         } finally {
             long closing = System.nanoTime();
             app.close();
@@ -453,6 +472,186 @@ public final class Benchmark {
         if (!done.await(10, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the client's event thread did not answer within 10 s");
         }
+    }
+
+    // ---------------------------------------------------------------- upgrades, churn, a killed client
+
+    /**
+     * The moment a polling-first client has upgraded: the client writes twice on the websocket it
+     * upgrades to, the probe and then the UPGRADE packet, and each write ends in a drain.
+     */
+    static CompletableFuture<Long> upgraded(Socket socket) {
+        CompletableFuture<Long> upgraded = new CompletableFuture<>();
+        socket.io().on(Manager.EVENT_TRANSPORT, args -> {
+            Transport transport = (Transport) args[0];
+            if (WebSocket.NAME.equals(transport.name)) {
+                AtomicInteger drains = new AtomicInteger();
+                transport.on(Transport.EVENT_DRAIN, drained -> {
+                    if (drains.incrementAndGet() == 2) {
+                        upgraded.complete(System.nanoTime());
+                    }
+                });
+            }
+        });
+        return upgraded;
+    }
+
+    /** UPGRADES polling-first connections, UPGRADES_IN_FLIGHT at a time: the time from open to websocket, and how many stalled. */
+    static String upgrades(App app, String token, List<String> problems) throws InterruptedException {
+        long[] times = new long[UPGRADES];
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        AtomicInteger stalled = new AtomicInteger();
+        List<Thread> workers = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int w = 0; w < UPGRADES_IN_FLIGHT; w++) {
+            Thread worker = new Thread(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < UPGRADES) {
+                    Socket socket = IO.socket(URI.create(url), options(token, POLLING_FIRST));
+                    CompletableFuture<Long> upgrade = upgraded(socket);
+                    long opened = System.nanoTime();
+                    socket.connect();
+                    try {
+                        times[done.getAndIncrement()] = upgrade.get(STALLED_AFTER.toMillis(), TimeUnit.MILLISECONDS) - opened;
+                    } catch (Exception e) {
+                        stalled.incrementAndGet();
+                    } finally {
+                        socket.close();
+                    }
+                }
+            }, "bench-upgrade-" + w);
+            worker.setDaemon(true);
+            workers.add(worker);
+            worker.start();
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long[] sorted = Arrays.copyOf(times, done.get() - stalled.get());
+        Arrays.sort(sorted);
+        Round round = new Round(sorted, 0, 0, 0);
+        drain(app, "upgrades", problems);
+        if (stalled.get() > 0) {
+            problems.add("upgrades: " + stalled.get() + " of " + UPGRADES + " polling-first connections still on polling "
+                    + STALLED_AFTER.toSeconds() + " s after they opened");
+        }
+        String header = "| " + UPGRADES + " polling-first connections, " + UPGRADES_IN_FLIGHT + " in flight | connections/s |"
+                + " open to websocket p50 / p99 / max | stalled (not on websocket after " + STALLED_AFTER.toSeconds() + " s) |\n|---|---:|---:|---:|\n";
+        String row = String.format(Locale.ROOT, "| upgrade to websocket | %.0f | %.0f ms / %.0f ms / %.0f ms | %d |", UPGRADES / seconds,
+                round.percentile(0.5), round.percentile(0.99), round.percentile(1), stalled.get());
+        System.out.println(row);
+        return header + row;
+    }
+
+    /** CHURN cycles of connect and close, at every moment, 16 at a time; then how long until john is offline. */
+    static String churn(App app, String token, List<String> problems) throws InterruptedException {
+        AtomicInteger next = new AtomicInteger();
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < UPGRADES_IN_FLIGHT; w++) {
+            Thread worker = new Thread(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < CHURN) {
+                    boolean pollingFirst = i % 2 == 0;
+                    Socket socket = IO.socket(URI.create(url), options(token, pollingFirst ? POLLING_FIRST : WEBSOCKET_ONLY));
+                    CompletableFuture<Long> upgrade = upgraded(socket);
+                    CompletableFuture<String> connected = new CompletableFuture<>();
+                    socket.once(Socket.EVENT_CONNECT, args -> connected.complete("connected"));
+                    socket.connect();
+                    try {
+                        connected.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+                        // close on connect (mid-upgrade for polling-first), or once upgraded
+                        if (pollingFirst && i % 4 == 0) {
+                            upgrade.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+                        }
+                    } catch (Exception e) {
+                        // counted below: john stays online
+                    } finally {
+                        socket.close();
+                    }
+                }
+            }, "bench-churn-" + w);
+            worker.setDaemon(true);
+            workers.add(worker);
+            worker.start();
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        double settled = settle(app, Duration.ofSeconds(60));
+        if (settled > SETTLED_WITHIN.toMillis() / 1e3) {
+            problems.add(String.format(Locale.ROOT, "churn: john still online %.1f s after his last connection closed", settled));
+        }
+        String row = String.format(Locale.ROOT, "| after %d connect/close cycles (half polling-first, closed on connect or once upgraded) | %.0f ms | %d ms |",
+                CHURN, settled * 1e3, SETTLED_WITHIN.toMillis());
+        System.out.println(row);
+        return row;
+    }
+
+    /** A client killed without a goodbye (its TCP connections dropped), on an app with short pings: how long until john is offline. */
+    static String killed(String token, List<String> problems) throws Exception {
+        App app = App.start(Config.fromEnvironment(Map.of("HOST", "127.0.0.1", "PORT", "0", "IO_PORT", "0",
+                "JWT_SECRET", TestEnv.SECRET, "WEB_DIR", TestEnv.root().resolve("web/public").toString(),
+                "PING_INTERVAL_MS", String.valueOf(KILL_PING_INTERVAL.toMillis()), "PING_TIMEOUT_MS", String.valueOf(KILL_PING_TIMEOUT.toMillis()))));
+        String ownUrl = "http://127.0.0.1:" + app.ioPort();
+        List<String> rows = new ArrayList<>();
+        try {
+            for (String[] transports : List.of(POLLING_FIRST, POLLING_ONLY, WEBSOCKET_ONLY)) {
+                Dispatcher own = new Dispatcher(http.dispatcher().executorService());
+                own.setMaxRequestsPerHost(100);
+                java.util.concurrent.atomic.AtomicBoolean dead = new java.util.concurrent.atomic.AtomicBoolean();
+                OkHttpClient mortal = http.newBuilder().dispatcher(own).connectionPool(new okhttp3.ConnectionPool())
+                        .addInterceptor(chain -> {
+                            if (dead.get()) {
+                                throw new java.io.IOException("killed");
+                            }
+                            return chain.proceed(chain.request());
+                        }).build();
+                List<okhttp3.WebSocket> websockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+                IO.Options options = options(token, transports);
+                options.callFactory = mortal;
+                options.webSocketFactory = (request, listener) -> {
+                    okhttp3.WebSocket ws = mortal.newWebSocket(request, listener);
+                    websockets.add(ws);
+                    return ws;
+                };
+                Socket socket = IO.socket(URI.create(ownUrl), options);
+                CompletableFuture<Long> upgrade = upgraded(socket);
+                CompletableFuture<String> connected = new CompletableFuture<>();
+                socket.once(Socket.EVENT_CONNECT, args -> connected.complete("connected"));
+                socket.connect();
+                connected.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+                if (transports == POLLING_FIRST) {
+                    upgrade.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                dead.set(true);
+                own.cancelAll();
+                websockets.forEach(okhttp3.WebSocket::cancel);
+                double settled = settle(app, Duration.ofSeconds(30));
+                Duration bound = KILL_PING_INTERVAL.plus(KILL_PING_TIMEOUT).plusSeconds(1);
+                if (settled > bound.toMillis() / 1e3) {
+                    problems.add(String.format(Locale.ROOT, "killed %s client: john still online %.1f s after", String.join("+", transports), settled));
+                }
+                String row = String.format(Locale.ROOT, "| after a %s client was killed (pings %d s + %d s) | %.0f ms | %d ms |",
+                        String.join(" then ", transports), KILL_PING_INTERVAL.toSeconds(), KILL_PING_TIMEOUT.toSeconds(), settled * 1e3, bound.toMillis());
+                System.out.println(row);
+                rows.add(row);
+                socket.close();
+            }
+        } finally {
+            app.close();
+        }
+        return String.join("\n", rows);
+    }
+
+    /** Seconds until john is offline (polled every 5 ms), or atMost. */
+    static double settle(App app, Duration atMost) throws InterruptedException {
+        long start = System.nanoTime();
+        while (app.presence().isUserConnected(1) && System.nanoTime() - start < atMost.toNanos()) {
+            Thread.sleep(5);
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     // ---------------------------------------------------------------- helpers

@@ -10,13 +10,16 @@ import io.socket.engineio.client.Transport;
 import io.socket.engineio.client.transports.Polling;
 import io.socket.engineio.client.transports.WebSocket;
 import io.socket.engineio.parser.Packet;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -25,7 +28,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import okhttp3.Call;
 import okhttp3.Dispatcher;
+import okhttp3.EventListener;
 import okhttp3.OkHttpClient;
 import okhttp3.WebSocketListener;
 import org.json.JSONArray;
@@ -84,6 +89,7 @@ public final class Connection implements AutoCloseable {
 
     private final Socket socket;
     private final Mode mode;
+    private final KillSwitch killSwitch;
     private final String description;
     private final long openedAt = System.nanoTime();
     private final CompletableFuture<String> outcome = new CompletableFuture<>();
@@ -93,10 +99,13 @@ public final class Connection implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicReference<String> lastMessageTransport = new AtomicReference<>("");
     private volatile boolean handshakeOnlyHeader;
+    private volatile boolean withPayload;
+    private final List<String> transports = new CopyOnWriteArrayList<>();
 
-    private Connection(Socket socket, Mode mode, String description) {
+    private Connection(Socket socket, Mode mode, KillSwitch killSwitch, String description) {
         this.socket = socket;
         this.mode = mode;
+        this.killSwitch = killSwitch;
         this.description = description;
     }
 
@@ -105,27 +114,100 @@ public final class Connection implements AutoCloseable {
      * wait: see {@link #awaitConnected()} and {@link #awaitRefused()}.
      */
     static Connection open(String url, Map<String, List<String>> headers, Mode mode, boolean tokenOnHandshakeOnly) {
+        return open(url, headers, null, mode, tokenOnHandshakeOnly);
+    }
+
+    /**
+     * The same, and with a Socket.IO v4 {@code auth} payload in the CONNECT packet when {@code auth} is not
+     * null. (For payloads of other shapes, see {@link RawSession}.)
+     */
+    static Connection open(String url, Map<String, List<String>> headers, Map<String, String> auth, Mode mode, boolean tokenOnHandshakeOnly) {
         IO.Options options = IO.Options.builder()
                 .setForceNew(true)
                 .setReconnection(false)
                 .setTimeout(PATIENCE.toMillis())
                 .setTransports(mode.transports)
                 .setExtraHeaders(headers)
+                .setAuth(auth)
                 .build();
-        options.callFactory = HTTP;
-        options.webSocketFactory = mode == Mode.POLLING_FIRST_LATE_PROBE_ANSWER ? LateProbeAnswer.FACTORY : HTTP;
+        KillSwitch killSwitch = new KillSwitch();
+        OkHttpClient http = killSwitch.wrap(HTTP);
+        options.callFactory = http;
+        options.webSocketFactory = killSwitch.wrap(mode == Mode.POLLING_FIRST_LATE_PROBE_ANSWER ? LateProbeAnswer.factory(http) : http);
         Socket socket = IO.socket(URI.create(url), options);
-        Connection connection = new Connection(socket, mode, mode + " with " + describe(headers));
+        Connection connection = new Connection(socket, mode, killSwitch, mode + " with " + describe(headers)
+                + (auth == null ? "" : " and auth " + shorten(Transcript.scrub(String.valueOf(new JSONObject(auth))))));
         connection.handshakeOnlyHeader = tokenOnHandshakeOnly;
+        connection.withPayload = auth != null;
         connection.listen();
         socket.connect();
         return connection;
     }
 
+    /**
+     * What makes {@link #kill()} abrupt: every HTTP call and websocket of one connection, to cancel them
+     * all at once (their TCP connections close without a word), and a refusal of anything after.
+     */
+    private static final class KillSwitch {
+
+        private volatile boolean killed;
+        private final Queue<Call> calls = new ConcurrentLinkedQueue<>();
+        private final Queue<okhttp3.WebSocket> websockets = new ConcurrentLinkedQueue<>();
+
+        OkHttpClient wrap(OkHttpClient http) {
+            return http.newBuilder()
+                    .addInterceptor(chain -> {
+                        if (killed) {
+                            throw new IOException("this client was killed");
+                        }
+                        return chain.proceed(chain.request());
+                    })
+                    .eventListenerFactory(call -> {
+                        calls.add(call);
+                        return new EventListener() {
+                            @Override
+                            public void callEnd(Call call) {
+                                calls.remove(call);
+                            }
+
+                            @Override
+                            public void callFailed(Call call, IOException e) {
+                                calls.remove(call);
+                            }
+                        };
+                    })
+                    .build();
+        }
+
+        okhttp3.WebSocket.Factory wrap(okhttp3.WebSocket.Factory factory) {
+            return (request, listener) -> {
+                okhttp3.WebSocket websocket = factory.newWebSocket(request, listener);
+                websockets.add(websocket);
+                if (killed) {
+                    websocket.cancel();
+                }
+                return websocket;
+            };
+        }
+
+        void kill() {
+            killed = true;
+            calls.forEach(Call::cancel);
+            websockets.forEach(okhttp3.WebSocket::cancel);
+        }
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 60) + "… (" + text.length() + " characters)";
+    }
+
     /** Websockets whose "3probe" is handed to the client {@link #LATE_PROBE_ANSWER} after it came. */
     private static final class LateProbeAnswer extends WebSocketListener {
 
-        static final okhttp3.WebSocket.Factory FACTORY = (request, listener) -> HTTP.newWebSocket(request, new LateProbeAnswer(listener));
+        static okhttp3.WebSocket.Factory factory(OkHttpClient http) {
+            return (request, listener) -> http.newWebSocket(request, new LateProbeAnswer(listener));
+        }
+
         private static final ScheduledExecutorService LATER = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "test-client-late-probe");
             thread.setDaemon(true);
@@ -204,7 +286,11 @@ public final class Connection implements AutoCloseable {
 
     private void listen() {
         socket.on(Socket.EVENT_CONNECT, args -> outcome.complete("connected"));
-        socket.on(Socket.EVENT_CONNECT_ERROR, args -> outcome.complete("connect_error: " + text(args)));
+        socket.on(Socket.EVENT_CONNECT_ERROR, args -> {
+            outcome.complete("connect_error: " + text(args));
+            // also an event: a refusal may come right after netty-socketio has said "connected"
+            events.add(new Event(Socket.EVENT_CONNECT_ERROR, text(args)));
+        });
         socket.on(Socket.EVENT_DISCONNECT, args -> {
             outcome.complete("disconnected: " + text(args));
             events.add(new Event("disconnect", text(args)));
@@ -215,6 +301,7 @@ public final class Connection implements AutoCloseable {
 
     /** Sees every HTTP request and websocket upgrade the client makes, and every message it gets. */
     private void watch(Transport transport) {
+        transports.add(transport.name);
         if (WebSocket.NAME.equals(transport.name)) {
             // The client writes on a websocket it upgrades to twice before anything else: the probe
             // ("2probe"), then, once polling is paused, the UPGRADE packet ("5"). Each write ends in a
@@ -251,8 +338,11 @@ public final class Connection implements AutoCloseable {
         String result = awaitOutcome();
         if (!result.equals("connected")) {
             throw new AssertionError("The connection (" + description + ") should have been accepted, but got " + result
-                    + ".\nThe server refused the handshake (its log says why): open " + TestEnv.stepFile("SocketAuth.java")
-                    + " and check how it reads the Authorization header.");
+                    + (withPayload
+                            ? ".\nThe server refused it (its log says why): open " + TestEnv.stepFile("AuthPayload.java")
+                                    + ", and " + TestEnv.stepFile("SocketAuth.java") + ": a handshake without a header must pass."
+                            : ".\nThe server refused the handshake (its log says why): open " + TestEnv.stepFile("SocketAuth.java")
+                                    + " and check how it reads the Authorization header."));
         }
         return this;
     }
@@ -328,6 +418,9 @@ public final class Connection implements AutoCloseable {
         try {
             return answer.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            if (!events("disconnect").isEmpty()) {
+                throw new AssertionError(disconnectedBefore("the server acknowledged \"" + event + "\""));
+            }
             throw new AssertionError("The server did not acknowledge \"" + event + "\" within " + PATIENCE.toSeconds()
                     + " s: is a listener registered for it, and does it call ackRequest.sendAckData(..)?");
         } catch (ExecutionException e) {
@@ -348,16 +441,32 @@ public final class Connection implements AutoCloseable {
         return awaitEvent(name, "");
     }
 
-    /** The same, with what to check when it does not come. */
+    /**
+     * The same, with what to check when it does not come. When the server disconnected this connection
+     * meanwhile, the failure says so (and why), and leaves the hint out: the event did not go astray,
+     * the connection was gone.
+     */
     public Event awaitEvent(String name, String hint) {
         try {
             await().atMost(PATIENCE).pollInterval(Duration.ofMillis(5))
-                    .until(() -> events.stream().anyMatch(e -> e.name().equals(name)));
+                    .until(() -> events.stream().anyMatch(e -> e.name().equals(name) || e.name().equals("disconnect")));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("No \"" + name + "\" event reached this connection within " + PATIENCE.toSeconds()
-                    + " s. It got: " + events + (hint.isEmpty() ? "" : "\n" + hint));
+            throw new AssertionError("No \"" + name + "\" event reached this connection (" + description + ") within "
+                    + PATIENCE.toSeconds() + " s, and it is still connected. It got: " + events + (hint.isEmpty() ? "" : "\n" + hint));
         }
-        return events.stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow();
+        return events.stream().filter(e -> e.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError(disconnectedBefore("a \"" + name + "\" event reached it")));
+    }
+
+    /** "The server disconnected this connection (reason: ...) before ..." (or the client side did, e.g. a transport error). */
+    private String disconnectedBefore(String what) {
+        String reason = events("disconnect").stream().findFirst().map(Event::payload).orElse("?");
+        String who = reason.startsWith("io server") ? "The server disconnected this connection"
+                : reason.equals("io client disconnect") ? "The test closed this connection"
+                : "This connection was lost";
+        return who + " (" + description + ", reason: " + reason + ") before " + what + ". It got: " + events
+                + ".\nThis is not a lost event: the connection itself was gone. The app's log above says what happened"
+                + " to it on the server.";
     }
 
     /** Waits (bounded) for the event of this name with this payload; fails with what came instead. */
@@ -382,7 +491,7 @@ public final class Connection implements AutoCloseable {
             await().atMost(within).pollInterval(Duration.ofMillis(10)).until(() -> events(name).size() >= count);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError(events(name).size() + " of " + count + " \"" + name + "\" events reached this connection ("
-                    + description + ") within " + within.toMillis() + " ms" + closedBecause());
+                    + description + ") within " + within.toMillis() + " ms" + closedBecause() + ".");
         }
         return events(name);
     }
@@ -390,7 +499,8 @@ public final class Connection implements AutoCloseable {
     /** ", and the server closed it (reason ...)" when it did, else "". */
     private String closedBecause() {
         return events("disconnect").stream().findFirst()
-                .map(e -> ", and the server disconnected this connection (reason: " + e.payload() + ")").orElse("");
+                .map(e -> ", and then it was disconnected (reason: " + e.payload() + "): the connection was gone, not the events")
+                .orElse(", and it is still connected");
     }
 
     /**
@@ -403,6 +513,11 @@ public final class Connection implements AutoCloseable {
                     .until(() -> events(name).isEmpty());
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError("This connection got " + events(name) + ", and should not have: " + why);
+        }
+        // a connection the test closed itself is meant to get nothing; one that something else closed proves nothing
+        if (events("disconnect").stream().anyMatch(e -> !e.payload().equals("io client disconnect"))) {
+            throw new AssertionError(disconnectedBefore("the test could see that no \"" + name + "\" event came")
+                    + " A connection that is gone gets nothing, which proves nothing.");
         }
     }
 
@@ -428,9 +543,22 @@ public final class Connection implements AutoCloseable {
         return lastMessageTransport.get();
     }
 
+    /** The transports this connection opened, in order, e.g. ["polling", "websocket"]. */
+    public List<String> transports() {
+        return List.copyOf(transports);
+    }
+
     /** Which requests carried an Authorization header, e.g. ["polling request 1"]. */
     public List<String> requestsWithAuthorization() {
         return List.copyOf(requestsWithAuthorization);
+    }
+
+    /**
+     * Kills the client as a crash or a lost network would: every TCP connection it has is dropped at
+     * once, and it sends nothing more, no Socket.IO goodbye. The server must notice by itself.
+     */
+    public void kill() {
+        killSwitch.kill();
     }
 
     /** Closes the connection cleanly (the server is told). */

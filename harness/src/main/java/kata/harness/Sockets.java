@@ -21,6 +21,7 @@ public final class Sockets implements AfterEachCallback {
 
     private final RunningApp<?> app;
     private final List<Connection> opened = new CopyOnWriteArrayList<>();
+    private final List<RawSession> raws = new CopyOnWriteArrayList<>();
 
     public Sockets(RunningApp<?> app) {
         this.app = app;
@@ -50,6 +51,26 @@ public final class Sockets implements AfterEachCallback {
                 Mode.POLLING_FIRST, true));
     }
 
+    /**
+     * Connects websocket-only, as a browser page does, with the token in the Socket.IO v4 auth payload
+     * ({@code auth: { token }}) and no header, and waits until connected.
+     */
+    public Connection connectWithPayload(String token) {
+        return openWithPayload(Map.of("token", token), Map.of(), Mode.WEBSOCKET_ONLY).awaitConnected();
+    }
+
+    /** Opens with this auth payload (any shape) and these headers, and does not wait. */
+    public Connection openWithPayload(Map<String, String> auth, Map<String, List<String>> headers, Mode mode) {
+        return track(Connection.open(app.socketUrl(), headers, auth, mode, false));
+    }
+
+    /** A bare engine.io session over a WebSocket, with these handshake headers: see {@link RawSession}. */
+    public RawSession openRaw(Map<String, String> headers) {
+        RawSession raw = RawSession.open(app.socketUrl(), headers);
+        raws.add(raw);
+        return raw;
+    }
+
     private Connection track(Connection connection) {
         opened.add(connection);
         return connection;
@@ -59,5 +80,7 @@ public final class Sockets implements AfterEachCallback {
     public void afterEach(ExtensionContext context) {
         opened.forEach(Connection::close);
         opened.clear();
+        raws.forEach(RawSession::close);
+        raws.clear();
     }
 }

@@ -3,6 +3,7 @@ package kata.plumbing;
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.handler.ClientsBox;
 import com.corundumstudio.socketio.handler.EncoderHandler;
 import com.corundumstudio.socketio.namespace.NamespacesHub;
 import com.corundumstudio.socketio.scheduler.CancelableScheduler;
@@ -25,7 +26,12 @@ import java.lang.reflect.Field;
  *       the 51st packet is taken and never written. Fixed here by {@link PollAnswerLimit}.</li>
  * </ol>
  *
- * <p>Both are written up in docs/netty-socketio-bugs.md. They can go when a netty-socketio release
+ * <p>Two more, smaller ones, make ordinary clients look like errors or linger: see {@link UnknownSessions}
+ * (a request of a session that just ended is answered 400 as engine.io does, not 500 with an ERROR
+ * line) and {@link OrphanSessions} (a session that a poll brings back after its disconnect is
+ * disconnected again, instead of staying in its rooms for good).
+ *
+ * <p>All are written up in docs/netty-socketio-bugs.md. They can go when a netty-socketio release
  * fixes them: then {@code LibraryBugsTest} (in app/) fails, and this class, its two helpers and the
  * one call in each SocketServer can be deleted; all but {@link BroadcastEncoding}, which is no
  * workaround: it encodes an event sent to a room once, and then stays installed in its place.
@@ -46,13 +52,18 @@ public final class SocketIoWorkarounds {
         server.setPipelineFactory(new Pipeline());
     }
 
-    /** The library's own initializer, with the two handlers that fix it. */
+    /** The library's own initializer, with the handlers that fix it. */
     static final class Pipeline extends SocketIOChannelInitializer {
 
         static final String UPGRADE_NOOPS = "upgradeNoops";
+        static final String UNKNOWN_SESSIONS = "unknownSessions";
+        static final String CONNECTION_CLOSE = "connectionClose";
+        private static final ConnectionClose CONNECTION_CLOSE_HANDLER = new ConnectionClose();
 
         private EncoderHandler encoder;
         private UpgradeNoops upgradeNoops;
+        private UnknownSessions unknownSessions;
+        private OrphanSessions orphanSessions;
 
         @Override
         public void start(Configuration configuration, NamespacesHub namespacesHub) {
@@ -70,6 +81,11 @@ public final class SocketIoWorkarounds {
                 throw new IllegalStateException(e);
             }
             upgradeNoops = new UpgradeNoops(configuration.getUpgradeTimeout());
+            ClientsBox registry = registry();
+            if (registry != null) {
+                unknownSessions = new UnknownSessions(registry, configuration);
+                orphanSessions = new OrphanSessions(namespacesHub, registry);
+            }
         }
 
         @Override
@@ -78,6 +94,34 @@ public final class SocketIoWorkarounds {
             pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, encoder);
             // sees every packet the websocket brings, the probe among them, before the library reads it
             pipeline.addBefore(PACKET_HANDLER, UPGRADE_NOOPS, upgradeNoops);
+            // sees every HTTP answer on its way to the encoder
+            pipeline.addAfter(HTTP_ENCODER, CONNECTION_CLOSE, CONNECTION_CLOSE_HANDLER);
+            if (unknownSessions != null) {
+                // after the handshake's authorization, before the transports look the session up
+                pipeline.addBefore(XHR_POLLING_TRANSPORT, UNKNOWN_SESSIONS, unknownSessions);
+            }
+        }
+
+        @Override
+        public void stop() {
+            if (orphanSessions != null) {
+                orphanSessions.close();
+            }
+            super.stop();
+        }
+
+        /**
+         * The library's registry of live sessions, the one its transports look sessions up in. It has
+         * no getter; if a later version renames it, the two fixes that need it are left out.
+         */
+        private ClientsBox registry() {
+            try {
+                Field field = SocketIOChannelInitializer.class.getDeclaredField("clientsBox");
+                field.setAccessible(true);
+                return (ClientsBox) field.get(this);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null;
+            }
         }
     }
 

@@ -1,0 +1,36 @@
+package kata;
+
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The token a client sends in the Socket.IO CONNECT packet: {@code io(url, { auth: { token } })} on the
+ * client, {@code socket.handshake.auth.token} in a Node {@code io.use(..)} middleware. It reaches the
+ * server inside the connection, so a browser can send it over a WebSocket, where it cannot set headers.
+ *
+ * <p>{@link SocketServer} calls this from netty-socketio's auth token listener, and guards against that
+ * listener's traps.
+ */
+public final class AuthPayload {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuthPayload.class);
+
+    private final JwtStrategy strategy;
+
+    public AuthPayload(JwtStrategy strategy) {
+        this.strategy = strategy;
+    }
+
+    /**
+     * The user that {@code {"token": "<jwt>"}} proves, through the same {@link JwtStrategy} as the
+     * header, or {@link Unauthorized} with "no token" or "invalid token". The payload is whatever JSON
+     * object the client sent: any shape may arrive.
+     */
+    public User authenticate(Object auth) {
+        // The payload is {"token": "<jwt>"}, parsed as JSON into a Map (or anything else a client sent).
+        // Missing or empty token: Unauthorized("no token"); anything else that is not a good token:
+        // Unauthorized("invalid token"), never the check that failed. Verify with the strategy.
+        throw new Todo("step 08: read the token of the auth payload in AuthPayload.authenticate (steps/08-auth-payload/src/main/java/kata/AuthPayload.java)");
+    }
+}
