@@ -336,6 +336,11 @@ public final class Connection implements AutoCloseable {
     /** Waits for the connection to be accepted; fails with what happened instead. */
     public Connection awaitConnected() {
         String result = awaitOutcome();
+        if (result.startsWith("no answer")) {
+            throw new AssertionError("The connection (" + description + ") should have been accepted, but got " + result
+                    + ": neither connect nor connect_error, so it was not refused. The server did not finish the handshake"
+                    + " in time (a machine too busy, or a server stuck): its log above says what it last did.");
+        }
         if (!result.equals("connected")) {
             throw new AssertionError("The connection (" + description + ") should have been accepted, but got " + result
                     + (withPayload

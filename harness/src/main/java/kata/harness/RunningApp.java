@@ -52,6 +52,9 @@ public final class RunningApp<A extends AutoCloseable> implements BeforeAllCallb
         try {
             app = starter.start(TestEnv.variables());
             http = new Http("http://127.0.0.1:" + httpPort.applyAsInt(app), Duration.ofSeconds(5));
+            if (ioPort != null) {
+                warmUpSockets();
+            }
         } catch (Exception e) {
             // each test then fails with this reason, rather than the class failing as a whole
             startFailure = e;
@@ -63,6 +66,23 @@ public final class RunningApp<A extends AutoCloseable> implements BeforeAllCallb
         if (app != null) {
             app.close();
             app = null;
+        }
+    }
+
+    /**
+     * One Socket.IO connection (jane's, closed at once) before the first test: the first handshake
+     * in a JVM loads and compiles most of the Socket.IO stack, which takes 0.3 s on a quiet machine
+     * and can take over 5 s on a busy one. No test's clock should pay for it. Whatever comes of it
+     * (on starting code, a refusal) is left to the tests to find.
+     */
+    private void warmUpSockets() {
+        try (Connection jane = Connection.open(socketUrl(), java.util.Map.of("authorization",
+                java.util.List.of("Bearer " + TokenForge.valid(2, "jane").signed())), Connection.Mode.POLLING_FIRST, false)) {
+            if (jane.awaitOutcome().equals("connected")) {
+                jane.reachesWebsocketWithin(Connection.PATIENCE);
+            }
+        } catch (RuntimeException e) {
+            // the tests will say what is wrong
         }
     }
 

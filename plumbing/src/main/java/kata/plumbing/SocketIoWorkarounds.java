@@ -26,10 +26,12 @@ import java.lang.reflect.Field;
  *       the 51st packet is taken and never written. Fixed here by {@link PollAnswerLimit}.</li>
  * </ol>
  *
- * <p>Two more, smaller ones, make ordinary clients look like errors or linger: see {@link UnknownSessions}
+ * <p>More, smaller ones make ordinary clients look like errors, linger, or be dropped: see {@link UnknownSessions}
  * (a request of a session that just ended is answered 400 as engine.io does, not 500 with an ERROR
- * line) and {@link OrphanSessions} (a session that a poll brings back after its disconnect is
- * disconnected again, instead of staying in its rooms for good).
+ * line), {@link OrphanSessions} (a session that a poll brings back after its disconnect is
+ * disconnected again, instead of staying in its rooms for good), {@link ConnectionClose} (answers
+ * say the connection closes, as it does, so that a client's goodbye is not sent on a dead one) and
+ * {@link StrayDisconnects} (a poll's end does not send "disconnect" to a live client).
  *
  * <p>All are written up in docs/netty-socketio-bugs.md. They can go when a netty-socketio release
  * fixes them: then {@code LibraryBugsTest} (in app/) fails, and this class, its two helpers and the
@@ -58,6 +60,8 @@ public final class SocketIoWorkarounds {
         static final String UPGRADE_NOOPS = "upgradeNoops";
         static final String UNKNOWN_SESSIONS = "unknownSessions";
         static final String CONNECTION_CLOSE = "connectionClose";
+        static final String STRAY_DISCONNECTS = "strayDisconnects";
+        private static final StrayDisconnects STRAY_DISCONNECTS_HANDLER = new StrayDisconnects();
         private static final ConnectionClose CONNECTION_CLOSE_HANDLER = new ConnectionClose();
 
         private EncoderHandler encoder;
@@ -94,6 +98,8 @@ public final class SocketIoWorkarounds {
             pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, encoder);
             // sees every packet the websocket brings, the probe among them, before the library reads it
             pipeline.addBefore(PACKET_HANDLER, UPGRADE_NOOPS, upgradeNoops);
+            // only a websocket's end reaches WebSocketTransport.channelInactive
+            pipeline.addBefore(WEB_SOCKET_TRANSPORT, STRAY_DISCONNECTS, STRAY_DISCONNECTS_HANDLER);
             // sees every HTTP answer on its way to the encoder
             pipeline.addAfter(HTTP_ENCODER, CONNECTION_CLOSE, CONNECTION_CLOSE_HANDLER);
             if (unknownSessions != null) {

@@ -39,6 +39,8 @@ public final class SocketServer implements AutoCloseable {
         // the page on the HTTP port sends "authorization" in extraHeaders: the preflight must allow it
         io.setAllowHeaders("authorization");
         io.setExceptionListener(new QuietExceptions());
+        // a restarted app listens again at once, while the last run's connections are still in TIME_WAIT
+        io.getSocketConfig().setReuseAddress(true);
         server = new SocketIOServer(io);
         // two bugs of netty-socketio 2.0.14 (stalled upgrades, a lost 51st packet): plumbing/, not a lesson
         SocketIoWorkarounds.install(server);

@@ -40,6 +40,8 @@ public final class SocketServer implements AutoCloseable {
         // the page on the HTTP port sends "authorization" in extraHeaders: the preflight must allow it
         io.setAllowHeaders("authorization");
         io.setExceptionListener(new QuietExceptions());
+        // a restarted app listens again at once, while the last run's connections are still in TIME_WAIT
+        io.getSocketConfig().setReuseAddress(true);
         // BEGIN SOLUTION
         // how soon a connection that died without closing is noticed (and leaves its rooms): interval + timeout
         io.setPingInterval((int) config.pingInterval().toMillis());

@@ -45,6 +45,8 @@ public final class SocketServer implements AutoCloseable {
     public static final String HANDSHAKE_USER = "handshake-user";
     /** Set when the transport is bound: the next call of the connect listener is the CONNECT packet. */
     private static final String BOUND = "bound";
+    /** Set when the connection's CONNECT was accepted: only then does it count as online. */
+    private static final String CONNECTED = "connected";
     /** How long a refused session stays open, so that the refusal reaches the client before the close. */
     private static final Duration REFUSED_GRACE = Duration.ofMillis(500);
 
@@ -70,6 +72,8 @@ public final class SocketServer implements AutoCloseable {
         // the page on the HTTP port sends "authorization" in extraHeaders: the preflight must allow it
         io.setAllowHeaders("authorization");
         io.setExceptionListener(new QuietExceptions());
+        // a restarted app listens again at once, while the last run's connections are still in TIME_WAIT
+        io.getSocketConfig().setReuseAddress(true);
         // how soon a connection that died without closing is noticed (and leaves its rooms): interval + timeout
         io.setPingInterval((int) config.pingInterval().toMillis());
         io.setPingTimeout((int) config.pingTimeout().toMillis());
@@ -107,8 +111,9 @@ public final class SocketServer implements AutoCloseable {
 
     /**
      * Trap: on the default namespace netty-socketio calls the connect listeners as soon as the transport is
-     * bound, before the client's CONNECT (and its auth payload) has even arrived. Nothing is known yet: the
-     * session joins nothing, and is closed unless its CONNECT is accepted within the connect timeout. It
+     * bound, before the client's CONNECT (and its auth payload) has even arrived. Only a good header is
+     * known yet; without one the session joins nothing. Either way it is closed unless its CONNECT is
+     * accepted within the connect timeout, and it is not online before that. It
      * leaves the namespace's own room, which it was put in, so that it gets no broadcast, and so that
      * netty-socketio (Namespace.onConnect skips clients already in that room) calls the connect listeners
      * again when the CONNECT packet comes.
@@ -116,21 +121,27 @@ public final class SocketServer implements AutoCloseable {
     private void onTransportBound(SocketIOClient client) {
         client.set(BOUND, Boolean.TRUE);
         client.leaveRoom(Namespace.DEFAULT_NAME);
+        User fromHeader = client.get(HANDSHAKE_USER);
+        if (fromHeader != null) {
+            // Trap: to a CONNECT without a payload, netty-socketio answers "connected" BEFORE it calls the
+            // connect listeners. The client may then send whoami, or be sent an event, before
+            // onConnectPacket has run. The handshake has proved who it is, so the user and the room come
+            // now; the connection counts as online only once its CONNECT is accepted (see isOnline).
+            client.set(USER, fromHeader);
+            rooms.join(client, fromHeader);
+        }
         closeAfter(client, connectTimeout, "no Socket.IO CONNECT within " + connectTimeout.toMillis() + " ms");
     }
 
     /**
      * The CONNECT packet, accepted by netty-socketio: after {@link #onAuthPayload} when it carried a
      * payload. Trap: without a payload netty-socketio skips the auth listener and accepts the CONNECT
-     * by itself, so a connection with neither header nor payload lands here too. With a header only, the
-     * connection is accepted here, just after netty-socketio has told the client "connected".
+     * by itself, so a connection with neither header nor payload lands here too, and is refused. With a
+     * header only, the connection is accepted here, just after netty-socketio has told the client
+     * "connected"; its user and room were set when its transport was bound.
      */
     private void onConnectPacket(SocketIOClient client) {
-        if (userOf(client) != null) {
-            // accepted by its payload, in onAuthPayload
-            return;
-        }
-        User user = client.get(HANDSHAKE_USER);
+        User user = userOf(client);
         if (user == null) {
             // netty-socketio has already answered CONNECT: take it back with the reason, as Node would have
             client.leaveRoom(Namespace.DEFAULT_NAME);
@@ -142,14 +153,21 @@ public final class SocketServer implements AutoCloseable {
             refusal(client, "no token");
             return;
         }
-        accept(client, user);
+        // accepted: by its payload in onAuthPayload, or by the handshake's header
+        cancelTimer(client);
+        client.set(CONNECTED, Boolean.TRUE);
+        LOG.info("{} connected", user.username());
     }
 
+    /** Before netty-socketio answers the CONNECT: the room is joined before the client hears "connected". */
     private void accept(SocketIOClient client, User user) {
-        cancelTimer(client);
         client.set(USER, user);
         rooms.join(client, user);
-        LOG.info("{} connected", user.username());
+    }
+
+    /** Whether a connection's CONNECT was accepted: a bare engine.io session, even with a good header, is not online. */
+    public static boolean isOnline(SocketIOClient client) {
+        return userOf(client) != null && client.has(CONNECTED);
     }
 
     /**
@@ -179,6 +197,12 @@ public final class SocketServer implements AutoCloseable {
      */
     private AuthTokenResult refusal(SocketIOClient client, String reason) {
         LOG.info("connection refused: {}", reason);
+        // a good header gave the session its user and room when the transport was bound: a refused CONNECT loses both
+        User user = userOf(client);
+        if (user != null) {
+            client.del(USER);
+            client.leaveRoom(UserRooms.roomOf(user.id()));
+        }
         closeAfter(client, REFUSED_GRACE, "refused");
         return new AuthTokenResult(false, Map.of("message", reason));
     }
@@ -186,7 +210,7 @@ public final class SocketServer implements AutoCloseable {
     private void closeAfter(SocketIOClient client, Duration delay, String why) {
         ScheduledFuture<?> timer = timers.schedule(() -> {
             unconnected.remove(client.getSessionId());
-            if (userOf(client) == null) {
+            if (!isOnline(client)) {
                 LOG.info("session {} closed: {}", client.getSessionId(), why);
                 close(client);
             }

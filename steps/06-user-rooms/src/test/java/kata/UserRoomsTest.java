@@ -95,7 +95,10 @@ class UserRoomsTest {
         String token = app.http().login("john", "changeit");
         Connection first = sockets.connect(token);
         Connection second = sockets.connect(token);
-        app.http().postWithToken("/notify", token);
+        // the route first: while it is a TODO, the missing event would send you to the wrong file
+        assertThat(app.http().postWithToken("/notify", token))
+                .whereToLook(ROUTE + ": rooms.sendTo(user.id(), \"foo\", \"bar\"), then answer {\"connections\": n}.")
+                .hasStatus(200);
         first.awaitEvent("foo", JOINED);
         second.awaitEvent("foo", JOINED);
 

@@ -40,6 +40,8 @@ public final class SocketServer implements AutoCloseable {
         // the page on the HTTP port sends "authorization" in extraHeaders: the preflight must allow it
         io.setAllowHeaders("authorization");
         io.setExceptionListener(new QuietExceptions());
+        // a restarted app listens again at once, while the last run's connections are still in TIME_WAIT
+        io.getSocketConfig().setReuseAddress(true);
         // TODO step 07: netty-socketio's defaults leave a dead connection in its rooms for 85 s.
         // Set the ping interval and timeout from the config.
         server = new SocketIOServer(io);
