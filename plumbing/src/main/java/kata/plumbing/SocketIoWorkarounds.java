@@ -35,8 +35,9 @@ import java.lang.reflect.Field;
  *
  * <p>All are written up in docs/netty-socketio-bugs.md. They can go when a netty-socketio release
  * fixes them: then {@code LibraryBugsTest} (in app/) fails, and this class, its two helpers and the
- * one call in each SocketServer can be deleted; all but {@link BroadcastEncoding}, which is no
- * workaround: it encodes an event sent to a room once, and then stays installed in its place.
+ * one call in each SocketServer can be deleted; all but two choices that are no workarounds and
+ * stay: {@link BroadcastEncoding}, which encodes an event sent to a room once, and websockets
+ * without compression, as engine.io's (see {@link Pipeline#start}).
  *
  * <pre>
  * SocketIOServer server = new SocketIOServer(configuration);
