@@ -10,5 +10,14 @@ if errorlevel 1 (
   echo java is not on PATH. Install a JDK 17 or newer, for example Temurin 17, and set JAVA_HOME. 1>&2
   exit /b 1
 )
+set "JAVA_VERSION="
+for /f "tokens=2 delims==" %%v in ('call "%JAVA%" -XshowSettings:properties -version 2^>^&1 ^| findstr /c:"java.specification.version"') do set "JAVA_VERSION=%%v"
+set "JAVA_VERSION=%JAVA_VERSION: =%"
+set "JAVA_MAJOR=0"
+for /f "tokens=1 delims=." %%m in ("%JAVA_VERSION%") do set "JAVA_MAJOR=%%m"
+if %JAVA_MAJOR% LSS 17 (
+  echo java is version %JAVA_VERSION%; this kata needs 17 or newer. Install a JDK 17+ and set JAVA_HOME to it. 1>&2
+  exit /b 1
+)
 "%JAVA%" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 tools\Kata.java %*
 exit /b %ERRORLEVEL%

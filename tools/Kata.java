@@ -59,7 +59,7 @@ public class Kata {
 
     static final String USAGE = """
             usage: ./kata [status | watch [NN] | test NN [Class[#method]] | hint NN | diff NN | reset NN
-                          | jump NN | run [NN] | check | prepare | sync [--force] | bench [fanout]]
+                          | jump NN | run [NN] | check | prepare | sync [--force] | bench [fanout] | measure NN [saves]]
 
             for learners
               status            where you stand: each step green, red or not started, and what to do next
@@ -77,6 +77,7 @@ public class Kata {
               sync [--force]    write the steps' starting code from solutions/ (refuses to overwrite edits)
               bench [fanout]    measure the finished app (BENCHMARK.md); fanout: only the fan-out to
                                 thousands of connections, beside the Node server if NODE_PEER names it
+              measure NN [saves]  time from a save to the verdict of ./kata watch (BENCHMARK.md)
             """;
 
     public static void main(String[] args) throws Exception {
@@ -286,6 +287,7 @@ public class Kata {
         OUT.println("Socket.IO with JSON Web Tokens, a Java kata: where you stand");
         OUT.println();
         Step next = null;
+        int width = steps.stream().mapToInt(s -> s.title().length()).max().orElse(20) + 2;
         for (Step s : steps) {
             String result = state.get(s, "result");
             String shown;
@@ -303,7 +305,7 @@ public class Kata {
             if (next == null && !"green".equals(result) && !"true".equals(state.get(s, "skipped"))) {
                 next = s;
             }
-            OUT.printf("  %s  %-20s %-26s %s%n", s == next ? ">" : " ", s.name(), s.title(), shown);
+            OUT.printf("  %s  %-20s %-" + width + "s %s%n", s == next ? ">" : " ", s.name(), s.title(), shown);
         }
         OUT.println();
         if (next == null) {
@@ -697,8 +699,11 @@ public class Kata {
         }, "keys");
         input.setDaemon(true);
         input.start();
-        try (Runner runner = new Runner(step)) {
-            new Watcher(step, runner).loop(keys, v -> { }, null);
+        Watcher watcher = new Watcher(step, new Runner(step));
+        try {
+            watcher.loop(keys, v -> { }, null);
+        } finally {
+            watcher.runner.close();
         }
         return 0;
     }
@@ -722,7 +727,8 @@ public class Kata {
      */
     static final class Watcher {
         final Step step;
-        final Runner runner;
+        Runner runner;
+        int runs;
         boolean remember = true;
 
         Watcher(Step step, Runner runner) {
@@ -767,7 +773,13 @@ public class Kata {
                         case "q", "quit", "exit" -> {
                             return;
                         }
-                        case "h", "hint" -> hint(List.of(step.number()));
+                        case "h", "hint" -> {
+                            try {
+                                hint(List.of(step.number()));
+                            } catch (Problem p) {
+                                OUT.println(p.getMessage());
+                            }
+                        }
                         default -> due = true;
                     }
                 }
@@ -785,7 +797,13 @@ public class Kata {
             }
         }
 
-        Verdict runOnce(Consumer<Verdict> verdicts) {
+        Verdict runOnce(Consumer<Verdict> verdicts) throws IOException {
+            // every run leaves some classes behind in the libraries' caches: a fresh JVM now and then,
+            // and at once if the last one ended (a test that called System.exit, say)
+            if (++runs % 30 == 0 || !runner.process.isAlive()) {
+                runner.close();
+                runner = new Runner(step);
+            }
             OUT.println("Running step " + step.number() + "'s tests...");
             boolean[] shown = {false};
             return runner.run(step.main(), null, true, v -> {
@@ -831,8 +849,11 @@ public class Kata {
             for (int i = 0; i < 3; i++) {
                 watcher.runOnce(v -> { });
             }
+            java.util.concurrent.CountDownLatch watching = new java.util.concurrent.CountDownLatch(1);
             Thread saver = new Thread(() -> {
                 try {
+                    // the watch loop's own first run must be over, or its verdict would count for a save
+                    watching.await();
                     for (int i = 0; i < times; i++) {
                         Thread.sleep(1500);
                         boolean solve = i % 2 == 0;
@@ -855,6 +876,7 @@ public class Kata {
             saver.setDaemon(true);
             saver.start();
             watcher.loop(keys, v -> {
+                watching.countDown();
                 synchronized (savedAt) {
                     if (savedAt[0] != 0) {
                         savesToVerdict.add((System.nanoTime() - savedAt[0]) / 1_000_000);
@@ -953,9 +975,9 @@ public class Kata {
         for (Path rel : files) {
             Path mine = step.main().resolve(rel);
             Path theirs = step.solution().resolve(rel);
-            List<String> a = Files.isRegularFile(mine) ? lines(mine) : List.of();
+            List<String> a = Files.isRegularFile(mine) ? withoutTrailingBlank(lines(mine)) : List.of();
             // the reference as it would read in the step: the solution without the markers
-            List<String> b = Files.isRegularFile(theirs) ? referenceLines(read(theirs)) : List.of();
+            List<String> b = Files.isRegularFile(theirs) ? withoutTrailingBlank(referenceLines(read(theirs))) : List.of();
             if (a.equals(b)) {
                 continue;
             }
@@ -972,6 +994,14 @@ public class Kata {
                     + ". Lines with - are yours, lines with + the reference's.");
         }
         return 0;
+    }
+
+    static List<String> withoutTrailingBlank(List<String> lines) {
+        int end = lines.size();
+        while (end > 0 && lines.get(end - 1).isBlank()) {
+            end--;
+        }
+        return lines.subList(0, end);
     }
 
     /** A solution as the learner would write it: the marker lines and the stub's commented lines left out. */
@@ -1044,10 +1074,10 @@ public class Kata {
             if (i < n && j < m && a.get(i).equals(b.get(j))) {
                 ops.add(" " + a.get(i++));
                 j++;
-            } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-                ops.add("+" + b.get(j++));
-            } else {
+            } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
                 ops.add("-" + a.get(i++));
+            } else {
+                ops.add("+" + b.get(j++));
             }
         }
         return ops;
@@ -1146,7 +1176,11 @@ public class Kata {
         String stamp = pomStamp(module);
         Path stampFile = HOME.resolve("classpath").resolve(key + ".stamp");
         if (Files.isRegularFile(cached) && Files.isRegularFile(stampFile) && read(stampFile).equals(stamp)) {
-            return splitClasspath(read(cached));
+            List<String> jars = splitClasspath(read(cached));
+            // a cleaned Maven repository (or another one) means asking again
+            if (jars.stream().allMatch(j -> Files.exists(Path.of(j)))) {
+                return jars;
+            }
         }
         resolveClasspaths(List.of(module), scope, false);
         return splitClasspath(read(cached));
@@ -1165,8 +1199,15 @@ public class Kata {
         }
         command.addAll(List.of("-q", "dependency:build-classpath", "-Dmdep.outputFile=" + output,
                 "-Dmdep.includeScope=" + scope, "-pl", String.join(",", modules)));
-        if (exec(command, ROOT, null) != 0) {
-            throw new Problem("Maven could not resolve the classpath (see above). On a first run Maven needs the network; ./kata prepare fetches everything once.");
+        Path log = HOME.resolve("logs/classpath.log");
+        try {
+            Files.createDirectories(log.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (exec(command, ROOT, log, line -> { }) != 0) {
+            lines(log).forEach(System.err::println);
+            throw new Problem("Maven could not resolve the classpath (above). On a first run Maven needs the network; ./kata prepare fetches everything once.");
         }
         for (String module : modules) {
             String key = module.replace('/', '_') + "-" + scope;
@@ -1338,7 +1379,9 @@ public class Kata {
             return 1;
         }
         section("The fast runner of ./kata watch and ./kata test gives Maven's verdicts");
-        return sameVerdicts() ? 0 : 1;
+        boolean same = sameVerdicts();
+        OUT.println("check: " + (same ? "passed" : "FAILED") + " in " + (System.nanoTime() - STARTED) / 1_000_000_000 + " s");
+        return same ? 0 : 1;
     }
 
     /** For every step, starting code and solution: the fast runner passes and fails the tests Maven did. */
@@ -1398,8 +1441,12 @@ public class Kata {
         String work = read(edited) + "\n// the learner's work\n";
         Files.writeString(edited, work, StandardCharsets.UTF_8);
         List<String> problems = new ArrayList<>();
+        // compiled once here, rather than by each of the four launches below
+        Path classes = HOME.resolve("scratch/cli");
+        deleteRecursively(classes);
+        compile(List.of(ROOT.resolve("tools/Kata.java")), List.of(), classes);
         for (List<String> command : List.of(List.of("sync"), List.of("reset", first.number()), List.of("jump", first.number()))) {
-            List<String> line = new ArrayList<>(List.of(java(), "tools/Kata.java"));
+            List<String> line = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-cp", classes.toString(), "Kata"));
             line.addAll(command);
             int exit = exec(line, copy, copy.resolve("out.log"), x -> { });
             if (!read(edited).equals(work)) {
@@ -1408,7 +1455,7 @@ public class Kata {
                 problems.add("./kata " + String.join(" ", command) + " kept the edit but did not say so with its exit code");
             }
         }
-        exec(List.of(java(), "tools/Kata.java", "reset", first.number(), "--yes"), copy, copy.resolve("out.log"), x -> { });
+        exec(List.of(java(), "-XX:TieredStopAtLevel=1", "-cp", classes.toString(), "Kata", "reset", first.number(), "--yes"), copy, copy.resolve("out.log"), x -> { });
         boolean backedUp;
         try (Stream<Path> backups = Files.walk(copy.resolve(".kata/backup"))) {
             backedUp = backups.anyMatch(p -> Files.isRegularFile(p) && read(p).equals(work));
@@ -1418,6 +1465,7 @@ public class Kata {
         if (read(edited).equals(work) || !backedUp) {
             problems.add("./kata reset " + first.number() + " --yes did not restore the starting code and keep a copy of the edit");
         }
+        deleteRecursively(classes);
         problems.forEach(p -> OUT.println("    " + p));
         OUT.println(problems.isEmpty() ? "safe: sync, reset and jump keep an edit unless told --force or --yes (and reset keeps a copy)"
                 : "NOT safe: " + problems.size() + " problem(s) above");
@@ -1472,8 +1520,11 @@ public class Kata {
         return (int) main.invoke(null, command, List.of());
     }
 
+    static final long STARTED = System.nanoTime();
+
+    /** A heading, with the time since the command started: where a slow check spends its time. */
     static void section(String title) {
-        OUT.println("== " + title);
+        OUT.println("== " + title + "  (at " + (System.nanoTime() - STARTED) / 1_000_000_000 + " s)");
     }
 
     static int prepare() throws Exception {
@@ -1647,14 +1698,21 @@ public class Kata {
             old.addAll(removed);
             old.addAll(after);
             int at = indexOfOnce(text, old);
+            if (at >= 0) {
+                List<String> replacement = new ArrayList<>(before);
+                replacement.addAll(added);
+                replacement.addAll(after);
+                text.subList(at, at + old.size()).clear();
+                text.addAll(at, replacement);
+                return true;
+            }
+            // the lines around may differ from copy to copy; the changed lines alone, found once, will do
+            at = removed.isEmpty() ? -1 : indexOfOnce(text, removed);
             if (at < 0) {
                 return false;
             }
-            List<String> replacement = new ArrayList<>(before);
-            replacement.addAll(added);
-            replacement.addAll(after);
-            text.subList(at, at + old.size()).clear();
-            text.addAll(at, replacement);
+            text.subList(at, at + removed.size()).clear();
+            text.addAll(at, added);
             return true;
         }
 

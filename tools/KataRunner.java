@@ -196,7 +196,16 @@ public class KataRunner {
         } else {
             String[] parts = selection.split("#", 2);
             String className = parts[0].contains(".") ? parts[0] : "kata." + parts[0];
-            request.selectors(selectClass(loader.loadClass(className)));
+            Class<?> testClass;
+            try {
+                testClass = loader.loadClass(className);
+            } catch (ClassNotFoundException e) {
+                answers.println(PREFIX + "error " + escape("there is no test class " + parts[0] + " in "
+                        + root.relativize(step.resolve("src/test/java")).toString().replace('\\', '/')));
+                answers.println(PREFIX + "done 0 0 " + millis(start));
+                return;
+            }
+            request.selectors(selectClass(testClass));
             if (parts.length == 2) {
                 request.filters(MethodFilter.includeMethodNamePatterns(
                         Pattern.quote(className + "#" + parts[1]) + "(\\(.*\\))?"));

@@ -119,13 +119,24 @@ async function signedIn(self) {
     config.data.socketAuth === "payload");
 }
 
-$("logout").addEventListener("click", () => {
-  if (socket) socket.disconnect();
+$("logout").addEventListener("click", async () => {
+  const mine = token;
+  signOut("");
+  // Since step 09 the server revokes the token and ends every connection
+  // opened with it, in every tab; before that step the route does not exist.
+  if (mine) await api("POST", "/logout", { auth: mine });
+});
+
+// Back to the login form, the token forgotten, with a message saying why.
+function signOut(message) {
+  const s = socket;
   socket = null;
+  if (s) s.disconnect();
   user = null;
   forgetToken();
-  show("signed-out");
-});
+  resetSocketView();
+  show("signed-out", message);
+}
 
 function resetSocketView() {
   setStatus("disconnected");
@@ -198,6 +209,15 @@ function connect(url, withPayload) {
     note("connection refused" + (reason ? " (" + reason + ")" : "") + ": log in again");
     $("live").hidden = true;
     $("signed-out").hidden = false;
+  });
+
+  // Since step 09 the server ends a connection when its token expires, or when
+  // the token is logged out with (in this tab or another), and says why first.
+  s.on("session_ended", (reason) => {
+    if (s !== socket) return;
+    signOut(reason === "session expired" ? "session expired, log in again"
+      : reason === "logged out" ? "you logged out (in this tab or another), log in again"
+      : "the server ended the session (" + reason + "), log in again");
   });
 
   // Sent by the server to every connection of this user (POST /notify).

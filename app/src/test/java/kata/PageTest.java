@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import kata.harness.RunningApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,8 +23,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The page of the finished app, in a real browser: log in, see the connection (websocket only, the
- * token in the auth payload), get an event sent from another tab, log out; a refused token's reason;
- * and a wrong password.
+ * token in the auth payload), get an event sent from another tab, log out and see the other tab follow;
+ * a refused token's reason; a wrong password; and a session that expires.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PageTest {
@@ -30,6 +32,14 @@ class PageTest {
     @RegisterExtension
     static final RunningApp<App> app = RunningApp.of(env -> App.start(Config.fromEnvironment(env)), App::httpPort)
             .withSocketPort(App::ioPort);
+
+    /** The same app with tokens that live 5 s (TOKEN_LIFETIME), to see a session expire. */
+    @RegisterExtension
+    static final RunningApp<App> shortLived = RunningApp.of(env -> {
+        Map<String, String> shortTokens = new HashMap<>(env);
+        shortTokens.put("TOKEN_LIFETIME", "5");
+        return App.start(Config.fromEnvironment(shortTokens));
+    }, App::httpPort).withSocketPort(App::ioPort);
 
     private static ChromeDriver chrome;
 
@@ -101,7 +111,7 @@ class PageTest {
 
     @Test
     @Order(3)
-    void log_out_disconnects_and_shows_the_login_form() {
+    void log_out_in_one_tab_drops_the_other_tab_to_the_login_form_with_a_message() {
         List<String> tabs = new ArrayList<>(chrome.getWindowHandles());
         chrome.switchTo().window(tabs.get(0));
         chrome.findElement(By.id("logout")).click();
@@ -110,6 +120,29 @@ class PageTest {
         assertThat(chrome.findElement(By.id("signed-in")).isDisplayed()).isFalse();
         assertThat((Object) chrome.executeScript("return localStorage.getItem('kata.token')"))
                 .as("log out forgets the token").isNull();
+
+        // the server revoked the token and ended its connection in the other tab, saying why (step 09)
+        chrome.switchTo().window(tabs.get(1));
+        waiting().withMessage("the other tab should fall back to the login form")
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out")));
+        awaitText("login-error", "you logged out (in this tab or another), log in again");
+        chrome.close();
+        chrome.switchTo().window(tabs.get(0));
+    }
+
+    @Test
+    @Order(7)
+    void an_expired_session_drops_back_to_the_login_form() {
+        chrome.get("http://localhost:" + shortLived.httpPort() + "/");
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out")));
+        chrome.findElement(By.id("login")).click();
+        awaitText("status", "connected");
+
+        // TOKEN_LIFETIME is 5 s for this app: the server ends the connection at the token's exp
+        awaitText("login-error", "session expired, log in again");
+        assertThat(chrome.findElement(By.id("signed-in")).isDisplayed()).isFalse();
+        assertThat((Object) chrome.executeScript("return localStorage.getItem('kata.token')"))
+                .as("an expired token is forgotten").isNull();
     }
 
     @Test

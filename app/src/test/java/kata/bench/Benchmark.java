@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import kata.App;
 import kata.Config;
+import kata.harness.RedisServer;
 import kata.harness.TestEnv;
 import kata.harness.TokenForge;
 import okhttp3.Dispatcher;
@@ -108,7 +109,8 @@ public final class Benchmark {
         report.add("app and clients in this JVM, 127.0.0.1 only. Handshakes: warm-up " + WARMUP_HANDSHAKES + " (at most "
                 + WARMUP_AT_MOST.toMillis() + " ms), then " + REPS + " reps of " + REP_DURATION.toMillis() + " ms. Events: "
                 + CONNECTIONS + " connections of john, warm-up " + WARMUP_EVENTS + " events, " + BURSTS + " bursts of " + BURST_EVENTS
-                + ", then " + PACED_EVENTS + " events at " + PACED_PER_SECOND + "/s.");
+                + ", then " + PACED_EVENTS + " events at " + PACED_PER_SECOND + "/s; the same with the connections split over two"
+                + " nodes joined by a redis-server.");
         report.forEach(System.out::println);
 
         ThreadPoolExecutor okHttpThreads =
@@ -159,6 +161,7 @@ public final class Benchmark {
             table.add("|---|---:|---:|");
             table.add(churn(app, token, problems));
             table.add(killed(token, problems));
+            lost += twoNodes(token, table, problems);
         } finally {
             long closing = System.nanoTime();
             app.close();
@@ -177,6 +180,43 @@ public final class Benchmark {
         }
         if (lost > 0 || !problems.isEmpty()) {
             throw new IllegalStateException("FAILED: " + lost + " events lost, " + problems.size() + " problems (listed above)");
+        }
+    }
+
+    // ---------------------------------------------------------------- two nodes
+
+    /**
+     * Step 10: the same fan-out, with john's 100 connections split over two nodes joined by a
+     * redis-server of their own: node A sends, and reaches its 50 directly and node B's 50 through
+     * Redis. Skipped, and said so, without redis-server.
+     */
+    static long twoNodes(String token, List<String> table, List<String> problems) throws Exception {
+        RedisServer redis;
+        try {
+            redis = RedisServer.started();
+        } catch (IllegalStateException e) {
+            table.add("| two nodes, one Redis | not measured: " + e.getMessage() + " | | | |");
+            return 0;
+        }
+        Map<String, String> env = Map.of("HOST", "127.0.0.1", "PORT", "0", "IO_PORT", "0", "JWT_SECRET", TestEnv.SECRET,
+                "WEB_DIR", TestEnv.root().resolve("web/public").toString(), "REDIS_URL", redis.url());
+        table.add("");
+        table.add("| " + CONNECTIONS + " connections of john, over two nodes | bursts of " + BURST_EVENTS + ": deliveries/s, median (min - max)"
+                + " | burst p50 / p99 latency | at " + PACED_PER_SECOND + " events/s: p50 / p99 / max latency | lost |");
+        table.add("|---|---:|---:|---:|---:|");
+        App nodeA = App.start(Config.fromEnvironment(env));
+        App nodeB = App.start(Config.fromEnvironment(env));
+        try {
+            List<String> urls = List.of("http://127.0.0.1:" + nodeA.ioPort(), "http://127.0.0.1:" + nodeB.ioPort());
+            EventResult ws = events(nodeA, urls, "websocket only, two nodes (50 + 50), one Redis", token, WEBSOCKET_ONLY, problems);
+            table.add(ws.row());
+            EventResult polling = events(nodeA, urls, "polling first, two nodes (50 + 50), one Redis", token, POLLING_FIRST, problems);
+            table.add(polling.row());
+            return ws.lost() + polling.lost();
+        } finally {
+            nodeA.close();
+            nodeB.close();
+            redis.close();
         }
     }
 
@@ -324,11 +364,12 @@ public final class Benchmark {
         final AtomicLong lastDelivery = new AtomicLong();
         volatile CountDownLatch remaining = new CountDownLatch(0);
 
-        Audience(String token, String[] transports, CountDownLatch connected) {
+        /** The connections go to these Socket.IO servers in turn (one node, or two). */
+        Audience(String token, String[] transports, CountDownLatch connected, List<String> urls) {
             for (int c = 0; c < CONNECTIONS; c++) {
                 Receiver receiver = new Receiver();
                 receivers[c] = receiver;
-                Socket socket = IO.socket(URI.create(url), options(token, transports));
+                Socket socket = IO.socket(URI.create(urls.get(c % urls.size())), options(token, transports));
                 socket.on(Socket.EVENT_CONNECT, args -> connected.countDown());
                 // which transport carried the last message (the event that follows it)
                 socket.io().on(Manager.EVENT_TRANSPORT, args -> {
@@ -361,7 +402,7 @@ public final class Benchmark {
         }
 
         /** Sends {@code n} events to john, one every {@code intervalNanos} (0: as fast as possible), and checks every delivery. */
-        Round round(App app, int number, int n, long intervalNanos, String name, List<String> problems) throws InterruptedException {
+        Round round(App app, int reach, int number, int n, long intervalNanos, String name, List<String> problems) throws InterruptedException {
             CountDownLatch latch = new CountDownLatch(CONNECTIONS * n);
             onEventThread(() -> {
                 for (Receiver r : receivers) {
@@ -384,12 +425,12 @@ public final class Benchmark {
                     }
                 }
                 int reached = app.rooms().sendTo(1, "foo", Map.of("round", number, "seq", seq, "t", System.nanoTime()));
-                if (reached != CONNECTIONS && unexpectedReach == 0) {
+                if (reached != reach && unexpectedReach == 0) {
                     unexpectedReach = reached;
                 }
             }
             if (unexpectedReach != 0) {
-                problems.add(name + ", round " + number + ": sendTo reached " + unexpectedReach + " connections, not " + CONNECTIONS);
+                problems.add(name + ", round " + number + ": sendTo reached " + unexpectedReach + " connections on its node, not " + reach);
             }
             latch.await(DELIVERY_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
             long lost = latch.getCount();
@@ -427,8 +468,18 @@ public final class Benchmark {
     }
 
     static EventResult events(App app, String name, String token, String[] transports, List<String> problems) throws InterruptedException {
+        return events(app, List.of(url), name, token, transports, problems);
+    }
+
+    /**
+     * The same, with the connections spread over these Socket.IO servers (nodes), the events sent by
+     * {@code app}: on its own connections directly, on the other nodes' through Redis.
+     */
+    static EventResult events(App app, List<String> urls, String name, String token, String[] transports, List<String> problems)
+            throws InterruptedException {
         CountDownLatch connected = new CountDownLatch(CONNECTIONS);
-        Audience audience = new Audience(token, transports, connected);
+        Audience audience = new Audience(token, transports, connected, urls);
+        int reach = CONNECTIONS / urls.size() + (CONNECTIONS % urls.size() > 0 ? 1 : 0);
         try {
             if (!connected.await(30, TimeUnit.SECONDS)) {
                 problems.add(name + ": only " + (CONNECTIONS - connected.getCount()) + " of " + CONNECTIONS + " connections connected");
@@ -436,16 +487,16 @@ public final class Benchmark {
             }
             // give polling-first connections time to upgrade to websocket, as a page would have
             Thread.sleep(1_000);
-            long lost = audience.round(app, 0, WARMUP_EVENTS, 0, name + " (warm-up)", problems).lost();
+            long lost = audience.round(app, reach, 0, WARMUP_EVENTS, 0, name + " (warm-up)", problems).lost();
             double[] rates = new double[BURSTS];
             List<long[]> bursts = new ArrayList<>();
             for (int b = 0; b < BURSTS; b++) {
-                Round burst = audience.round(app, 1 + b, BURST_EVENTS, 0, name, problems);
+                Round burst = audience.round(app, reach, 1 + b, BURST_EVENTS, 0, name, problems);
                 rates[b] = burst.deliveriesPerSecond();
                 bursts.add(burst.sortedLatencies());
                 lost += burst.lost();
             }
-            Round paced = audience.round(app, 1 + BURSTS, PACED_EVENTS, 1_000_000_000L / PACED_PER_SECOND, name + " (paced)", problems);
+            Round paced = audience.round(app, reach, 1 + BURSTS, PACED_EVENTS, 1_000_000_000L / PACED_PER_SECOND, name + " (paced)", problems);
             lost += paced.lost();
             long[] all = bursts.stream().flatMapToLong(Arrays::stream).sorted().toArray();
             Round pooled = new Round(all, 0, 0, 0);

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -27,10 +28,18 @@ import okhttp3.WebSocketListener;
 public final class RawSession implements AutoCloseable {
 
     /** One client for all: OkHttp (what socket.io-client itself uses) notices a closed connection at once. */
-    private static final OkHttpClient CLIENT = new OkHttpClient.Builder()
-            .connectTimeout(Connection.PATIENCE.toMillis(), TimeUnit.MILLISECONDS)
-            .readTimeout(0, TimeUnit.MILLISECONDS)
-            .build();
+    private static final OkHttpClient CLIENT = client();
+
+    private static OkHttpClient client() {
+        // OkHttp runs at most 5 calls per host by default, and an open websocket is one of them
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequestsPerHost(1_000);
+        return new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectTimeout(Connection.PATIENCE.toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(0, TimeUnit.MILLISECONDS)
+                .build();
+    }
 
     private final List<String> frames = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Boolean> opened = new CompletableFuture<>();

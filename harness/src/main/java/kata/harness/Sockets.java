@@ -32,6 +32,15 @@ public final class Sockets implements AfterEachCallback {
         return open(token, Mode.POLLING_FIRST).awaitConnected();
     }
 
+    /**
+     * Connects to another Socket.IO server than the app's (another node, e.g. {@link NodeProcess}), the
+     * same way, and waits until connected.
+     */
+    public Connection connectTo(String socketUrl, String token) {
+        return track(Connection.open(socketUrl, Map.of("authorization", List.of("Bearer " + token)), Mode.POLLING_FIRST, false))
+                .awaitConnected();
+    }
+
     /** Opens with {@code Authorization: Bearer <token>} and does not wait. */
     public Connection open(String token, Mode mode) {
         return openWithHeaders(Map.of("authorization", List.of("Bearer " + token)), mode);

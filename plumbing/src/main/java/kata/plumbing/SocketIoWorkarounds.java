@@ -3,6 +3,7 @@ package kata.plumbing;
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.handler.AuthorizeHandler;
 import com.corundumstudio.socketio.handler.ClientsBox;
 import com.corundumstudio.socketio.handler.EncoderHandler;
 import com.corundumstudio.socketio.namespace.NamespacesHub;
@@ -31,7 +32,9 @@ import java.lang.reflect.Field;
  * line), {@link OrphanSessions} (a session that a poll brings back after its disconnect is
  * disconnected again, instead of staying in its rooms for good), {@link ConnectionClose} (answers
  * say the connection closes, as it does, so that a client's goodbye is not sent on a dead one) and
- * {@link StrayDisconnects} (a poll's end does not send "disconnect" to a live client).
+ * {@link StrayDisconnects} (a poll's end does not send "disconnect" to a live client). And
+ * {@link ConnectBeforeOpen} makes the connect listeners of the handshake run before the client can
+ * send its CONNECT, not beside it.
  *
  * <p>All are written up in docs/netty-socketio-bugs.md. They can go when a netty-socketio release
  * fixes them: then {@code LibraryBugsTest} (in app/) fails, and this class, its two helpers and the
@@ -63,12 +66,14 @@ public final class SocketIoWorkarounds {
         static final String CONNECTION_CLOSE = "connectionClose";
         static final String STRAY_DISCONNECTS = "strayDisconnects";
         private static final StrayDisconnects STRAY_DISCONNECTS_HANDLER = new StrayDisconnects();
+        static final String CONNECT_BEFORE_OPEN = "connectBeforeOpen";
         private static final ConnectionClose CONNECTION_CLOSE_HANDLER = new ConnectionClose();
 
         private EncoderHandler encoder;
         private UpgradeNoops upgradeNoops;
         private UnknownSessions unknownSessions;
         private OrphanSessions orphanSessions;
+        private ConnectBeforeOpen connectBeforeOpen;
 
         @Override
         public void start(Configuration configuration, NamespacesHub namespacesHub) {
@@ -91,6 +96,10 @@ public final class SocketIoWorkarounds {
                 unknownSessions = new UnknownSessions(registry, configuration);
                 orphanSessions = new OrphanSessions(namespacesHub, registry);
             }
+            AuthorizeHandler authorization = authorizationOf(this);
+            if (authorization != null) {
+                connectBeforeOpen = new ConnectBeforeOpen(authorization, configuration.getContext());
+            }
         }
 
         @Override
@@ -106,6 +115,10 @@ public final class SocketIoWorkarounds {
             if (unknownSessions != null) {
                 // after the handshake's authorization, before the transports look the session up
                 pipeline.addBefore(XHR_POLLING_TRANSPORT, UNKNOWN_SESSIONS, unknownSessions);
+            }
+            if (connectBeforeOpen != null) {
+                // after the handshake's authorization made the session, before a transport sends its OPEN
+                pipeline.addBefore(XHR_POLLING_TRANSPORT, CONNECT_BEFORE_OPEN, connectBeforeOpen);
             }
         }
 
@@ -129,6 +142,20 @@ public final class SocketIoWorkarounds {
             } catch (ReflectiveOperationException | RuntimeException e) {
                 return null;
             }
+        }
+    }
+
+    /**
+     * The library's handler that connects a session to the default namespace. No getter either; if a
+     * later version renames it, {@link ConnectBeforeOpen} is left out.
+     */
+    private static AuthorizeHandler authorizationOf(SocketIOChannelInitializer initializer) {
+        try {
+            Field field = SocketIOChannelInitializer.class.getDeclaredField("authorizeHandler");
+            field.setAccessible(true);
+            return (AuthorizeHandler) field.get(initializer);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
         }
     }
 

@@ -29,7 +29,8 @@ public final class App implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
         WebPage.warnIfClientMissing(config.webDir());
-        LOG.info("application is running at: http://{}:{}", config.host(), app.httpPort());
+        // the URL the docs give: to a browser, 127.0.0.1 and localhost are two origins, each with its own stored token
+        LOG.info("application is running at: http://{}:{}", config.host().equals("127.0.0.1") ? "localhost" : config.host(), app.httpPort());
     }
 
     public static App start(Config config) {

@@ -31,7 +31,16 @@ final class WebPage {
                 files.directory = client.toString();
                 files.location = Location.EXTERNAL;
             });
-        } else {
+        }
+    }
+
+    /**
+     * Said when a person starts the app to use the page, not by every test that starts it: the tests
+     * of the steps never load the page, so its missing client would only be noise there.
+     */
+    static void warnIfClientMissing(Path webDir) {
+        Path client = webDir.toAbsolutePath().resolveSibling("node_modules/socket.io-client/dist");
+        if (Files.isDirectory(webDir) && !Files.isDirectory(client)) {
             LOG.warn("the page's Socket.IO client is missing: run npm ci in web/ (./kata run does it)");
         }
     }

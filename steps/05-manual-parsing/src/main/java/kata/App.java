@@ -38,7 +38,8 @@ public final class App implements AutoCloseable {
             LOG.warn("no JWT_SECRET: signing with a random key, so tokens will not survive a restart");
         }
         WebPage.warnIfClientMissing(config.webDir());
-        LOG.info("application is running at: http://{}:{} (Socket.IO on port {})", config.host(), app.httpPort(), app.ioPort());
+        // the URL the docs give: to a browser, 127.0.0.1 and localhost are two origins, each with its own stored token
+        LOG.info("application is running at: http://{}:{} (Socket.IO on port {})", config.host().equals("127.0.0.1") ? "localhost" : config.host(), app.httpPort(), app.ioPort());
     }
 
     public static App start(Config config) {

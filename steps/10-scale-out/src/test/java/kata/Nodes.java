@@ -1,0 +1,35 @@
+package kata;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import kata.harness.RedisServer;
+import kata.harness.RunningApp;
+
+/** Nodes of the app joined through one Redis, started as {@code REDIS_URL=... ./kata run} would start them. */
+final class Nodes {
+
+    /** Short leases, so that a dead node's users are gone in seconds, not in the default 6 s. */
+    static final Duration LEASE = Duration.ofMillis(1500);
+
+    static final String ADAPTER = "steps/10-scale-out/src/main/java/kata/RedisAdapter.java";
+    static final String SERVER = "steps/10-scale-out/src/main/java/kata/SocketServer.java";
+    static final String PRESENCE = "steps/10-scale-out/src/main/java/kata/Presence.java";
+
+    private Nodes() {
+    }
+
+    /** The environment of a node that joins the others through this Redis. */
+    static Map<String, String> joining(RedisServer redis, Map<String, String> env) {
+        Map<String, String> node = new HashMap<>(env);
+        node.put("REDIS_URL", redis.url());
+        node.put("PRESENCE_LEASE_MS", String.valueOf(LEASE.toMillis()));
+        node.put("REDIS_OUTAGE_LOG_MS", "1000");
+        return node;
+    }
+
+    /** An in-process node of the app, for a test class. */
+    static RunningApp<App> node(RedisServer redis) {
+        return RunningApp.of(env -> App.start(Config.fromEnvironment(joining(redis, env))), App::httpPort).withSocketPort(App::ioPort);
+    }
+}

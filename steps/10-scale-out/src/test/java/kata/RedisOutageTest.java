@@ -1,0 +1,136 @@
+package kata;
+
+import static kata.harness.ReplyAssert.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import kata.harness.Connection;
+import kata.harness.LogCapture;
+import kata.harness.NodeProcess;
+import kata.harness.RedisServer;
+import kata.harness.RunningApp;
+import kata.harness.Sockets;
+import kata.harness.TestEnv;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Step 10: Redis is not there. At start, a node says so and does not start; while it runs, it keeps
+ * serving its own connections, says so in its log now and then (not once per request), and joins the
+ * others again when Redis is back.
+ */
+class RedisOutageTest {
+
+    @RegisterExtension
+    @Order(0)
+    static final RedisServer redis = new RedisServer();
+
+    @RegisterExtension
+    @Order(1)
+    static final RunningApp<App> nodeA = Nodes.node(redis);
+
+    @RegisterExtension
+    @Order(2)
+    static final RunningApp<App> nodeB = Nodes.node(redis);
+
+    @RegisterExtension
+    final Sockets onA = new Sockets(nodeA);
+
+    @RegisterExtension
+    final Sockets onB = new Sockets(nodeB);
+
+    @RegisterExtension
+    final LogCapture log = new LogCapture();
+
+    @Test
+    void a_node_without_its_redis_does_not_start_and_says_why() throws Exception {
+        Map<String, String> env = new HashMap<>(TestEnv.variables());
+        env.put("REDIS_URL", "redis://127.0.0.1:" + closedPort());
+
+        assertThatThrownBy(() -> App.start(Config.fromEnvironment(env)))
+                .as("App.start with a REDIS_URL where no Redis listens. Open " + Nodes.ADAPTER)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot reach Redis at " + env.get("REDIS_URL") + " (REDIS_URL)");
+    }
+
+    @Test
+    void kata_run_without_its_redis_exits_with_an_error_and_one_line_of_reason() throws Exception {
+        Map<String, String> env = new HashMap<>(TestEnv.variables());
+        env.put("REDIS_URL", "redis://127.0.0.1:" + closedPort());
+        NodeProcess node = NodeProcess.start("without-redis", env);
+
+        int exit = node.awaitExit();
+
+        assertThat(exit).as("the exit code of a node that cannot reach Redis. Open " + Nodes.ADAPTER + ". It printed:\n" + node.output())
+                .isNotZero();
+        assertThat(node.output()).as("what it printed").contains("Cannot start: cannot reach Redis at " + env.get("REDIS_URL"))
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void while_redis_is_away_a_node_serves_its_own_connections_and_joins_the_others_when_it_is_back() {
+        String johnsToken = nodeA.http().login("john", "changeit");
+        Connection johnOnA = onA.connect(johnsToken);
+        Connection johnOnB = onB.connect(johnsToken);
+        awaitDelivered(johnsToken, johnOnB, Connection.PATIENCE, "while Redis runs, a notify on A reaches john on B. Open " + Nodes.SERVER);
+
+        redis.stop();
+        long stopped = System.nanoTime();
+
+        // HTTP answers as usual: 2xx and 4xx, never a 500
+        assertThat(nodeA.http().postJson("/login", "{\"username\":\"john\",\"password\":\"changeit\"}")).hasStatus(200);
+        assertThat(nodeA.http().postJson("/login", "{\"username\":\"john\",\"password\":\"wrong\"}")).hasStatus(401);
+        assertThat(nodeA.http().getWithToken("/users/1/online", johnsToken)).hasStatus(200).hasJson("{\"online\":true}");
+        assertThat(nodeA.http().getWithToken("/users/2/online", johnsToken)).hasStatus(200);
+        assertThat(nodeA.http().get("/users/1/online")).hasStatus(401);
+        int before = johnOnA.events("foo").size();
+        assertThat(nodeA.http().postWithToken("/notify", johnsToken)).hasStatus(200);
+        await().atMost(Connection.PATIENCE).pollInterval(Duration.ofMillis(10)).until(() -> johnOnA.events("foo").size() > before);
+
+        // the outage is logged, once per interval (1 s here), not once per command
+        log.awaitLine("does not answer");
+        awaitQuietly(Duration.ofMillis(2500));
+        long seconds = Duration.ofNanos(System.nanoTime() - stopped).toSeconds();
+        long lines = log.lines().stream().filter(line -> line.contains("does not answer")).count();
+        assertThat(lines).as("lines that say Redis does not answer, in about " + seconds + " s with one line a second at most"
+                + " per node:\n" + log.text()).isBetween(1L, 2 * (seconds + 2));
+        assertThat(log.text()).as("no stack trace in the log").doesNotContain("\tat ");
+
+        redis.start();
+        long restarted = System.nanoTime();
+        awaitDelivered(johnsToken, johnOnB, Duration.ofSeconds(15), "Redis is back: node A must publish to node B again");
+        System.err.println("a notify on A reached B again " + Duration.ofNanos(System.nanoTime() - restarted).toMillis()
+                + " ms after Redis was back");
+        log.awaitLine("answers again");
+    }
+
+    /** Notifies on A until john's tab on B gets the event: what is published while B is not listening is gone. */
+    private static void awaitDelivered(String token, Connection on, Duration within, String why) {
+        int before = on.events("foo").size();
+        try {
+            await().atMost(within).pollInterval(Duration.ofMillis(200)).until(() -> {
+                nodeA.http().postWithToken("/notify", token);
+                return on.events("foo").size() > before;
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("john's tab on B got no event within " + within.toSeconds() + " s: " + why);
+        }
+    }
+
+    private static void awaitQuietly(Duration duration) {
+        await().pollDelay(duration).atMost(duration.plusSeconds(1)).until(() -> true);
+    }
+
+    private static int closedPort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

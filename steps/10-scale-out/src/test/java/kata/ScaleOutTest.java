@@ -1,0 +1,134 @@
+package kata;
+
+import static kata.harness.ReplyAssert.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import kata.harness.Connection;
+import kata.harness.RedisServer;
+import kata.harness.RunningApp;
+import kata.harness.Sockets;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Step 10: two nodes, A and B, joined through one Redis. What one node does for a user reaches that
+ * user's connections on the other; what one node knows of a user's presence, the other knows too.
+ */
+class ScaleOutTest {
+
+    @RegisterExtension
+    @Order(0)
+    static final RedisServer redis = new RedisServer();
+
+    @RegisterExtension
+    @Order(1)
+    static final RunningApp<App> nodeA = Nodes.node(redis);
+
+    @RegisterExtension
+    @Order(2)
+    static final RunningApp<App> nodeB = Nodes.node(redis);
+
+    @RegisterExtension
+    final Sockets onA = new Sockets(nodeA);
+
+    @RegisterExtension
+    final Sockets onB = new Sockets(nodeB);
+
+    @Test
+    void john_on_both_nodes_gets_a_notify_made_on_A_on_both_tabs_once_and_jane_gets_nothing() {
+        String johnsToken = nodeA.http().login("john", "changeit");
+        Connection johnOnA = onA.connect(johnsToken);
+        Connection johnOnB = onB.connect(johnsToken);
+        Connection janeOnB = onB.connect(nodeB.http().login("jane", "changeit"));
+
+        assertThat(nodeA.http().postWithToken("/notify", johnsToken)).hasStatus(200);
+
+        johnOnA.awaitEvent("foo");
+        johnOnB.awaitEvent("foo", "The room user:1 on node B never heard of the event sent on node A. Open " + Nodes.SERVER
+                + ": netty-socketio's rooms live in one JVM until it is given a store factory that shares them through Redis.");
+        johnOnA.assertNoEvent("disconnect", Duration.ofMillis(300), "");
+        assertThat(johnOnA.events("foo")).as("john's tab on A gets the event once").hasSize(1);
+        assertThat(johnOnB.events("foo")).as("john's tab on B gets the event once, not once per node").hasSize(1);
+        janeOnB.assertNoEvent("foo", Duration.ofMillis(200), "the event was for john's room only");
+    }
+
+    @Test
+    void a_notify_made_on_B_reaches_john_on_A_though_B_has_no_connection_of_his() {
+        String johnsToken = nodeA.http().login("john", "changeit");
+        Connection johnOnA = onA.connect(johnsToken);
+
+        assertThat(nodeB.http().postWithToken("/notify", johnsToken)).hasStatus(200);
+
+        Connection.Event foo = johnOnA.awaitEvent("foo", "Node B sent it to the room user:1, where it has no connection. Open "
+                + Nodes.SERVER + ": the room must be shared through Redis.");
+        assertThat(foo.payload()).isEqualTo("bar");
+    }
+
+    @Test
+    void node_B_sees_john_online_while_he_is_connected_to_A_only() {
+        String johnsToken = nodeA.http().login("john", "changeit");
+        onA.connect(johnsToken);
+
+        awaitOnlineOnB(johnsToken, 1, true, "john has a connection on node A. Open " + Nodes.PRESENCE
+                + ": node A takes a lease on john in Redis, and node B looks for one.");
+        awaitOnlineOnB(johnsToken, 2, false, "jane has no connection anywhere");
+    }
+
+    @Test
+    void node_B_sees_john_offline_as_soon_as_his_last_tab_on_A_closes() {
+        String johnsToken = nodeA.http().login("john", "changeit");
+        Connection first = onA.connect(johnsToken);
+        Connection second = onA.connect(johnsToken);
+        awaitOnlineOnB(johnsToken, 1, true, "john has two connections on node A. Open " + Nodes.PRESENCE);
+
+        first.close();
+        awaitOnlineOnB(johnsToken, 1, true, "john's second tab on A is still open");
+        second.close();
+
+        // well within the lease: a clean close gives the lease up at once, it does not wait for it to end
+        awaitOnlineOnB(johnsToken, 1, false, Nodes.LEASE.dividedBy(2), "john closed his last tab on A. Open " + Nodes.PRESENCE
+                + ": when a user's last connection on a node closes, that node gives up its lease.");
+    }
+
+    @Test
+    void when_node_A_disconnects_john_his_tab_on_B_closes_within_a_second_and_jane_stays() {
+        String johnsToken = nodeA.http().login("john", "changeit");
+        Connection johnOnA = onA.connect(johnsToken);
+        Connection johnOnB = onB.connect(johnsToken);
+        Connection janeOnB = onB.connect(nodeB.http().login("jane", "changeit"));
+
+        // what a logout or a revocation does: every socket of the user, on every node
+        nodeA.app().rooms().disconnect(1);
+
+        for (Connection john : new Connection[] {johnOnA, johnOnB}) {
+            try {
+                await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10)).until(() -> !john.events("disconnect").isEmpty());
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("john's tab on node " + (john == johnOnA ? "A" : "B") + " is still connected a second after node A"
+                        + " disconnected john (it got " + john.events() + "). Open " + Nodes.SERVER
+                        + ": netty-socketio disconnects a room on its own node only; the other nodes hear of it through Redis.");
+            }
+        }
+        janeOnB.assertNoEvent("disconnect", Duration.ofMillis(200), "only john was disconnected");
+        assertThat(janeOnB.isConnected()).isTrue();
+    }
+
+    private static void awaitOnlineOnB(String token, int userId, boolean expected, String why) {
+        awaitOnlineOnB(token, userId, expected, Connection.PATIENCE, why);
+    }
+
+    private static void awaitOnlineOnB(String token, int userId, boolean expected, Duration within, String why) {
+        String path = "/users/" + userId + "/online";
+        try {
+            await().atMost(within).pollInterval(Duration.ofMillis(20))
+                    .until(() -> nodeB.http().getWithToken(path, token).body().equals("{\"online\":" + expected + "}"));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("GET " + path + " on node B should answer {\"online\":" + expected + "} within " + within.toMillis()
+                    + " ms, and answers " + nodeB.http().getWithToken(path, token).summary() + ": " + why);
+        }
+    }
+}
