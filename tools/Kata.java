@@ -59,7 +59,7 @@ public class Kata {
 
     static final String USAGE = """
             usage: ./kata [status | watch [NN] | test NN [Class[#method]] | hint NN | diff NN | reset NN
-                          | jump NN | run [NN] | check | prepare | sync [--force] | bench | measure NN [saves]]
+                          | jump NN | run [NN] | check | prepare | sync [--force] | bench [fanout] | measure NN [saves]]
 
             for learners
               status            where you stand: each step green, red or not started, and what to do next
@@ -75,7 +75,8 @@ public class Kata {
               prepare           download everything once, then prove that the kata works offline
             for the authors of the kata
               sync [--force]    write the steps' starting code from solutions/ (refuses to overwrite edits)
-              bench             measure the finished app (BENCHMARK.md)
+              bench [fanout]    measure the finished app (BENCHMARK.md); fanout: only the fan-out to
+                                thousands of connections, beside the Node server if NODE_PEER names it
               measure NN [saves]  time from a save to the verdict of ./kata watch (BENCHMARK.md)
             """;
 
@@ -96,7 +97,7 @@ public class Kata {
                 case "check" -> check(arguments);
                 case "prepare" -> prepare();
                 case "sync" -> sync(arguments);
-                case "bench" -> bench();
+                case "bench" -> bench(arguments);
                 case "measure" -> measure(arguments);
                 case "help", "-h", "--help" -> {
                     OUT.print(USAGE);
@@ -1760,11 +1761,19 @@ public class Kata {
         return hunks;
     }
 
-    static int bench() {
+    /** bench: handshakes and events in one JVM, then the fan-out to thousands of connections; bench fanout: only that. */
+    static int bench(List<String> arguments) {
         requireMaven();
-        List<String> mvn = new ArrayList<>(mavenCommand());
-        mvn.addAll(List.of("-q", "-pl", "app", "test-compile", "exec:java", "-Dexec.classpathScope=test", "-Dexec.mainClass=kata.bench.Benchmark"));
-        return exec(mvn, ROOT, null);
+        boolean fanoutOnly = arguments.contains("fanout");
+        for (String main : fanoutOnly ? List.of("kata.bench.Fanout") : List.of("kata.bench.Benchmark", "kata.bench.Fanout")) {
+            List<String> mvn = new ArrayList<>(mavenCommand());
+            mvn.addAll(List.of("-q", "-pl", "app", "test-compile", "exec:java", "-Dexec.classpathScope=test", "-Dexec.mainClass=" + main));
+            int exit = exec(mvn, ROOT, null);
+            if (exit != 0) {
+                return exit;
+            }
+        }
+        return 0;
     }
 
     // ================================================================ processes

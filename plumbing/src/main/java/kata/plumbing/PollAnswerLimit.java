@@ -3,7 +3,6 @@ package kata.plumbing;
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.protocol.JsonSupport;
 import com.corundumstudio.socketio.protocol.Packet;
-import com.corundumstudio.socketio.protocol.PacketEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
@@ -19,8 +18,11 @@ import java.util.Queue;
  *
  * <p>This encoder hands the library's loop a view of the queue that ends at the limit: the library's
  * encoding runs unchanged, and the packets over the limit stay queued for the next poll.
+ *
+ * <p>It extends {@link BroadcastEncoding} (an event sent to a room is encoded once), which stays when
+ * this workaround goes.
  */
-final class PollAnswerLimit extends PacketEncoder {
+final class PollAnswerLimit extends BroadcastEncoding {
 
     PollAnswerLimit(Configuration configuration, JsonSupport jsonSupport) {
         super(configuration, jsonSupport);

@@ -38,7 +38,9 @@ import java.lang.reflect.Field;
  *
  * <p>All are written up in docs/netty-socketio-bugs.md. They can go when a netty-socketio release
  * fixes them: then {@code LibraryBugsTest} (in app/) fails, and this class, its two helpers and the
- * one call in each SocketServer can be deleted.
+ * one call in each SocketServer can be deleted; all but two choices that are no workarounds and
+ * stay: {@link BroadcastEncoding}, which encodes an event sent to a room once, and websockets
+ * without compression, as engine.io's (see {@link Pipeline#start}).
  *
  * <pre>
  * SocketIOServer server = new SocketIOServer(configuration);
@@ -75,6 +77,13 @@ public final class SocketIoWorkarounds {
 
         @Override
         public void start(Configuration configuration, NamespacesHub namespacesHub) {
+            // Not a bug, a default: netty-socketio compresses every websocket message (permessage-deflate)
+            // for every client that offers it, as browsers and the Node client do, where engine.io does
+            // not (perMessageDeflate: false). A compressor per connection cannot share a room's encoded
+            // event: measured at 2,000 connections, it cost 1.7x the CPU per delivery, half the
+            // deliveries per second and 105 KB more memory per connection (BENCHMARK.md). This is the
+            // server's own copy of the configuration, read by super.start() below.
+            configuration.setWebsocketCompression(false);
             super.start(configuration, namespacesHub);
             try {
                 encoder = new EncoderHandler(configuration, new PollAnswerLimit(configuration, configuration.getJsonSupport()));
