@@ -613,6 +613,14 @@ public class Kata {
             if (!solution && selection == null) {
                 record(step, v);
             }
+            if (selection != null && !solution && v.green() && v.compileErrors.isEmpty() && v.error == null) {
+                // only the chosen tests ran: green for them is not green for the step
+                v.results.forEach(r -> OUT.println("  " + (r.outcome().equals("passed") ? "ok    " : "skip  ") + r.shownName()));
+                OUT.println();
+                OUT.println("GREEN  " + selection + ": its " + v.passed + " test(s) pass. The rest of step " + step.number()
+                        + " did not run: ./kata test " + step.number());
+                return 0;
+            }
             printFull(step, v, solution);
             return v.green() ? 0 : 1;
         }
