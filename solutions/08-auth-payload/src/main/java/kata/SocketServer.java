@@ -141,6 +141,10 @@ public final class SocketServer implements AutoCloseable {
      * "connected"; its user and room were set when its transport was bound.
      */
     private void onConnectPacket(SocketIOClient client) {
+        if (client.has(CONNECTED)) {
+            // accepted by its payload in onAuthPayload, before netty-socketio answered: nothing left to do
+            return;
+        }
         User user = userOf(client);
         if (user == null) {
             // netty-socketio has already answered CONNECT: take it back with the reason, as Node would have
@@ -153,7 +157,16 @@ public final class SocketServer implements AutoCloseable {
             refusal(client, "no token");
             return;
         }
-        // accepted: by its payload in onAuthPayload, or by the handshake's header
+        // accepted by the handshake's header, which gave it its user and room when its transport was bound
+        connected(client, user);
+    }
+
+    /**
+     * The CONNECT is accepted: the connection counts as online from now on. For a payload this runs before
+     * netty-socketio answers "connected", so that a client that asks for presence as soon as it hears it
+     * is already counted.
+     */
+    private void connected(SocketIOClient client, User user) {
         cancelTimer(client);
         client.set(CONNECTED, Boolean.TRUE);
         LOG.info("{} connected", user.username());
@@ -185,8 +198,10 @@ public final class SocketServer implements AutoCloseable {
         if (fromHeader != null && fromHeader.id() != user.id()) {
             return refusal(client, "invalid token");
         }
-        // here, before netty-socketio answers the CONNECT: the room is joined before the client hears "connected"
+        // here, before netty-socketio answers the CONNECT: the room is joined, and the connection online,
+        // before the client hears "connected"
         accept(client, user);
+        connected(client, user);
         return AuthTokenResult.AuthTokenResultSuccess;
     }
 
