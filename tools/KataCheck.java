@@ -293,7 +293,46 @@ public class KataCheck {
                 }
             }
         }
+        problems += foreignRegions(steps);
         System.out.println("carried: " + checked + " files carried unchanged from one solution to the next, " + problems + " drifted");
+        return problems;
+    }
+
+    /**
+     * A step starts from the previous step's solution: a region of an earlier step left marked in a later
+     * solution would hand the learner that earlier step's TODO again. Each region's stub names its step
+     * ("TODO step 09", "step 09:"); it must be the solution's own.
+     */
+    static int foreignRegions(List<String> steps) throws IOException {
+        Pattern named = Pattern.compile("(?:TODO |\")step (\\d\\d)\\b");
+        int problems = 0;
+        for (String step : steps) {
+            Path main = ROOT.resolve("solutions").resolve(step).resolve("src/main");
+            String number = step.substring(0, 2);
+            try (Stream<Path> files = Files.walk(main)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                    boolean stub = false;
+                    int lineNumber = 0;
+                    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                        lineNumber++;
+                        String trimmed = line.trim();
+                        if (trimmed.equals(STUB)) {
+                            stub = true;
+                        } else if (trimmed.equals(END)) {
+                            stub = false;
+                        } else if (stub) {
+                            Matcher m = named.matcher(trimmed);
+                            if (m.find() && !m.group(1).equals(number)) {
+                                System.out.println("solutions/" + step + "/src/main/" + main.relativize(file).toString().replace('\\', '/') + ":"
+                                        + lineNumber + ": a region of step " + m.group(1) + " in step " + number + "'s solution: the step's"
+                                        + " starting code would hand out step " + m.group(1) + "'s TODO again. Keep its solution lines, drop its markers.");
+                                problems++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
         return problems;
     }
 

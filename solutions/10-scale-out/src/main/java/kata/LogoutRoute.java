@@ -24,7 +24,6 @@ public final class LogoutRoute implements Handler {
 
     @Override
     public void handle(Context ctx) {
-        // BEGIN SOLUTION
         // a bad token is refused here, 401, before anything changes
         SignedIn signedIn = strategy.signIn(ctx.header("Authorization"));
         int ended;
@@ -36,11 +35,5 @@ public final class LogoutRoute implements Handler {
             ended = sockets.end(signedIn.user(), connection -> connection.tokenId().equals(signedIn.tokenId()), "logged out");
         }
         ctx.json(Map.of("disconnected", ended));
-        // STUB
-        // // For a signed-in user only. Revoke the token (or, with ?everywhere=true, all the user's tokens), then
-        // // end the connections opened with it (or all the user's): sockets.end(user, which, "logged out").
-        // // Answer {"disconnected": <how many>}.
-        // throw new Todo("step 09: revoke the token and end its connections in LogoutRoute.handle (steps/09-token-lifetime/src/main/java/kata/LogoutRoute.java)");
-        // END SOLUTION
     }
 }

@@ -29,37 +29,23 @@ public final class Revocations {
 
     /** Revokes the token this user signed in with, until it expires. */
     public void revoke(SignedIn signedIn) {
-        // BEGIN SOLUTION
         forgetExpired();
         tokens.put(signedIn.tokenId(), signedIn.expiresAt());
-        // STUB
-        // // TODO step 09: remember the token's id until the token expires (and forget the ones that have).
-        // END SOLUTION
     }
 
     /** Revokes every token issued to this user so far. */
     public void revokeAll(User user) {
-        // BEGIN SOLUTION
         forgetExpired();
         everywhere.put(user.id(), clock.instant());
-        // STUB
-        // // TODO step 09: remember, for this user, the moment before which their tokens are void (and forget
-        // // what has expired).
-        // END SOLUTION
     }
 
     public boolean isRevoked(SignedIn signedIn) {
-        // BEGIN SOLUTION
         if (tokens.containsKey(signedIn.tokenId())) {
             return true;
         }
         Instant cutoff = everywhere.get(signedIn.user().id());
         // iat counts whole seconds: a token issued in the very second of the logout is void too
         return cutoff != null && (signedIn.issuedAt() == null || signedIn.issuedAt().getEpochSecond() <= cutoff.getEpochSecond());
-        // STUB
-        // // TODO step 09: revoked if its id was revoked, or if its user logged out everywhere after it was issued.
-        // return false;
-        // END SOLUTION
     }
 
     /** How many entries are kept: a bound, checked by the tests. */

@@ -24,9 +24,16 @@ public final class LogoutRoute implements Handler {
 
     @Override
     public void handle(Context ctx) {
-        // For a signed-in user only. Revoke the token (or, with ?everywhere=true, all the user's tokens), then
-        // end the connections opened with it (or all the user's): sockets.end(user, which, "logged out").
-        // Answer {"disconnected": <how many>}.
-        throw new Todo("step 09: revoke the token and end its connections in LogoutRoute.handle (steps/09-token-lifetime/src/main/java/kata/LogoutRoute.java)");
+        // a bad token is refused here, 401, before anything changes
+        SignedIn signedIn = strategy.signIn(ctx.header("Authorization"));
+        int ended;
+        if ("true".equals(ctx.queryParam("everywhere"))) {
+            revocations.revokeAll(signedIn.user());
+            ended = sockets.end(signedIn.user(), connection -> true, "logged out");
+        } else {
+            revocations.revoke(signedIn);
+            ended = sockets.end(signedIn.user(), connection -> connection.tokenId().equals(signedIn.tokenId()), "logged out");
+        }
+        ctx.json(Map.of("disconnected", ended));
     }
 }

@@ -29,18 +29,23 @@ public final class Revocations {
 
     /** Revokes the token this user signed in with, until it expires. */
     public void revoke(SignedIn signedIn) {
-        // TODO step 09: remember the token's id until the token expires (and forget the ones that have).
+        forgetExpired();
+        tokens.put(signedIn.tokenId(), signedIn.expiresAt());
     }
 
     /** Revokes every token issued to this user so far. */
     public void revokeAll(User user) {
-        // TODO step 09: remember, for this user, the moment before which their tokens are void (and forget
-        // what has expired).
+        forgetExpired();
+        everywhere.put(user.id(), clock.instant());
     }
 
     public boolean isRevoked(SignedIn signedIn) {
-        // TODO step 09: revoked if its id was revoked, or if its user logged out everywhere after it was issued.
-        return false;
+        if (tokens.containsKey(signedIn.tokenId())) {
+            return true;
+        }
+        Instant cutoff = everywhere.get(signedIn.user().id());
+        // iat counts whole seconds: a token issued in the very second of the logout is void too
+        return cutoff != null && (signedIn.issuedAt() == null || signedIn.issuedAt().getEpochSecond() <= cutoff.getEpochSecond());
     }
 
     /** How many entries are kept: a bound, checked by the tests. */

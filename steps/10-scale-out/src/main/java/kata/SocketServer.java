@@ -203,9 +203,9 @@ public final class SocketServer implements AutoCloseable {
         client.set(USER, signedIn.user());
         client.set(SIGNED_IN, signedIn);
         rooms.join(client, signedIn.user());
-        // TODO step 09: a connection must not outlive its token. Schedule, on `timers`, a call of
-        // end(client, "session expired") at signedIn.expiresAt() (measured with `clock`), and keep the
-        // timer in `expiries` under the session id: the disconnect listener cancels it.
+        // a timer of its own, not a sweep over all connections: it fires at exp, whatever the others do
+        long millisLeft = Math.max(0, Duration.between(clock.instant(), signedIn.expiresAt()).toMillis());
+        expiries.put(client.getSessionId(), timers.schedule(() -> end(client, "session expired"), millisLeft, TimeUnit.MILLISECONDS));
     }
 
     /**
