@@ -452,12 +452,17 @@ public final class Connection implements AutoCloseable {
      * the connection was gone.
      */
     public Event awaitEvent(String name, String hint) {
+        return awaitEvent(name, PATIENCE, hint);
+    }
+
+    /** The same, within a bound of the test's own (what the lesson promises, e.g. "within a second"). */
+    public Event awaitEvent(String name, Duration within, String hint) {
         try {
-            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(5))
+            await().atMost(within).pollInterval(Duration.ofMillis(5))
                     .until(() -> events.stream().anyMatch(e -> e.name().equals(name) || e.name().equals("disconnect")));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError("No \"" + name + "\" event reached this connection (" + description + ") within "
-                    + PATIENCE.toSeconds() + " s, and it is still connected. It got: " + events + (hint.isEmpty() ? "" : "\n" + hint));
+                    + within.toMillis() + " ms, and it is still connected. It got: " + events + (hint.isEmpty() ? "" : "\n" + hint));
         }
         return events.stream().filter(e -> e.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError(disconnectedBefore("a \"" + name + "\" event reached it")));

@@ -17,11 +17,13 @@ public final class App implements AutoCloseable {
     private final Javalin http;
     private final SocketServer sockets;
     private final Revocations revocations;
+    private final SharedRevocations shared;
 
-    private App(Javalin http, SocketServer sockets, Revocations revocations) {
+    private App(Javalin http, SocketServer sockets, Revocations revocations, SharedRevocations shared) {
         this.http = http;
         this.sockets = sockets;
         this.revocations = revocations;
+        this.shared = shared;
     }
 
     public static void main(String[] args) {
@@ -56,6 +58,9 @@ public final class App implements AutoCloseable {
         PageOrigins page = new PageOrigins(config.host());
         RedisAdapter adapter = config.scaledOut() ? RedisAdapter.connect(config.redisUrl(), config.redisOutageLog()) : null;
         SocketServer sockets = new SocketServer(config, new SocketAuth(strategy, page), new AuthPayload(strategy), adapter);
+        // a logout on any node, on every node: the revocations, and the connections they end
+        SharedRevocations shared = adapter == null ? null
+                : new SharedRevocations(adapter, revocations, sockets, users, config.clock(), config.tokenLifetime());
         Javalin http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = config.host();
@@ -78,11 +83,12 @@ public final class App implements AutoCloseable {
             // a node that failed to start keeps nothing running, and no link to Redis
             http.stop();
             if (adapter != null) {
+                shared.close();
                 adapter.shutdown();
             }
             throw e;
         }
-        return new App(http, sockets, revocations);
+        return new App(http, sockets, revocations, shared);
     }
 
     public int httpPort() {
@@ -115,6 +121,9 @@ public final class App implements AutoCloseable {
 
     @Override
     public void close() {
+        if (shared != null) {
+            shared.close();
+        }
         sockets.close();
         http.stop();
     }

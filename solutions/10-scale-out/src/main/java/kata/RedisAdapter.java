@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.function.IntConsumer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -139,25 +138,6 @@ public final class RedisAdapter extends RedissonStoreFactory {
 
     public Outage outage() {
         return outage;
-    }
-
-    /** Where the nodes ask each other to close a user's connections. */
-    private static final String DISCONNECT_USER = "kata:disconnect-user";
-
-    /** Calls {@code disconnect} with the user id whenever a node asks for a user's connections to close. */
-    public void onDisconnectUser(IntConsumer disconnect) {
-        redis.getTopic(DISCONNECT_USER, StringCodec.INSTANCE).addListener(String.class, (channel, userId) -> {
-            try {
-                disconnect.accept(Integer.parseInt(userId));
-            } catch (NumberFormatException e) {
-                LOG.warn("ignored a request to disconnect user \"{}\": not a user id", userId);
-            }
-        });
-    }
-
-    /** Asks every node (this one too, which finds nothing left to close) to close a user's connections. */
-    public void disconnectUserElsewhere(int userId) {
-        write("disconnect user " + userId, () -> redis.getTopic(DISCONNECT_USER, StringCodec.INSTANCE).publish(String.valueOf(userId)));
     }
 
     /** Runs a Redis command on the writer thread, in order with the messages; never blocks the caller. */

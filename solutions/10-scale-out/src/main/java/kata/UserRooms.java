@@ -12,20 +12,9 @@ import com.corundumstudio.socketio.SocketIOServer;
 public final class UserRooms {
 
     private final SocketIOServer server;
-    private final RedisAdapter adapter;
 
-    /** One node alone. */
     public UserRooms(SocketIOServer server) {
-        this(server, null);
-    }
-
-    /** One node of several: {@link #disconnect} reaches the user's connections on every node. */
-    public UserRooms(SocketIOServer server, RedisAdapter adapter) {
         this.server = server;
-        this.adapter = adapter;
-        if (adapter != null) {
-            adapter.onDisconnectUser(this::disconnectHere);
-        }
     }
 
     public static String roomOf(int userId) {
@@ -43,22 +32,5 @@ public final class UserRooms {
         int connections = room.getClients().size();
         room.sendEvent(event, payload);
         return connections;
-    }
-
-    /**
-     * Closes every connection of one user, on this node and on the others (what a logout or a
-     * revocation needs: the sockets were authenticated at their handshake, and nothing checks them
-     * again). A room holds this node's connections only; the others hear of it through Redis.
-     */
-    public void disconnect(int userId) {
-        disconnectHere(userId);
-        if (adapter != null) {
-            adapter.disconnectUserElsewhere(userId);
-        }
-    }
-
-    private void disconnectHere(int userId) {
-        // SocketServer.close, not the room's disconnect(): that one only sends a DISCONNECT packet
-        server.getRoomOperations(roomOf(userId)).getClients().forEach(SocketServer::close);
     }
 }

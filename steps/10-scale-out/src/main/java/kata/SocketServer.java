@@ -95,7 +95,7 @@ public final class SocketServer implements AutoCloseable {
         server = new SocketIOServer(io);
         // two bugs of netty-socketio 2.0.14 (stalled upgrades, a lost 51st packet): plumbing/, not a lesson
         SocketIoWorkarounds.install(server);
-        rooms = new UserRooms(server, adapter);
+        rooms = new UserRooms(server);
         presence = adapter == null ? new Presence(server) : new Presence(server, adapter, config.presenceLease(), config.clock());
         this.payload = payload;
         connectTimeout = config.connectTimeout();

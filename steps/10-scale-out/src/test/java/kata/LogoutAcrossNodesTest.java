@@ -1,0 +1,147 @@
+package kata;
+
+import static kata.harness.ReplyAssert.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import kata.harness.Connection;
+import kata.harness.Connection.Mode;
+import kata.harness.Http;
+import kata.harness.RedisServer;
+import kata.harness.RunningApp;
+import kata.harness.Sockets;
+import kata.harness.TestEnv;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Step 10: step 09's logout on two nodes. A token logged out with on node A is refused on node B, and
+ * the connections it opened on B end within a second; also on a node that starts later, and also when
+ * the logout happened while Redis was away (once it is back). "Everywhere" comes last: it voids every
+ * token of its user issued up to that second.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LogoutAcrossNodesTest {
+
+    /** What the issue asks of a logout on another node; measured in milliseconds. */
+    private static final Duration WITHIN = Duration.ofSeconds(1);
+
+    @RegisterExtension
+    @Order(0)
+    static final RedisServer redis = new RedisServer();
+
+    @RegisterExtension
+    @Order(1)
+    static final RunningApp<App> nodeA = Nodes.node(redis);
+
+    @RegisterExtension
+    @Order(2)
+    static final RunningApp<App> nodeB = Nodes.node(redis);
+
+    @RegisterExtension
+    final Sockets onA = new Sockets(nodeA);
+
+    @RegisterExtension
+    final Sockets onB = new Sockets(nodeB);
+
+    @Test
+    @Order(1)
+    void a_logout_on_A_ends_the_tokens_tab_on_B_within_a_second_and_B_refuses_the_token() {
+        String token = nodeA.http().login("john", "changeit");
+        String otherDevice = nodeB.http().login("john", "changeit");
+        Connection johnOnB = onB.connect(token);
+        Connection otherOnB = onB.connect(otherDevice);
+        Connection janeOnB = onB.connect(nodeB.http().login("jane", "changeit"));
+
+        assertThat(nodeA.http().postWithToken("/logout", token)).hasStatus(200);
+
+        Connection.Event ended = johnOnB.awaitEvent("session_ended", WITHIN.plus(slack()),
+                "john logged out on node A with the token this tab on node B was opened with. Open " + Nodes.REVOCATIONS
+                        + ": the revocation goes through Redis to every node, which ends the connections it revokes.");
+        assertThat(ended.payload()).isEqualTo("logged out");
+        johnOnB.awaitEvent("disconnect", "after session_ended, node B closes the connection");
+
+        assertThat(nodeB.http().getWithToken("/self", token)).whereToLook(Nodes.REVOCATIONS + ": node B must know the token is revoked")
+                .hasJsonError(401);
+        onB.open(token, Mode.POLLING_FIRST).awaitRefused();
+
+        otherOnB.assertNoEvent("session_ended", Duration.ofMillis(200), "john's other device used another token, which stays good");
+        assertThat(otherOnB.isConnected()).as("john's other device, on B").isTrue();
+        assertThat(nodeB.http().getWithToken("/self", otherDevice)).hasStatus(200);
+        assertThat(janeOnB.isConnected()).as("jane, on B").isTrue();
+    }
+
+    @Test
+    @Order(2)
+    void a_node_that_starts_after_the_logout_refuses_the_token_too() throws Exception {
+        String token = nodeA.http().login("john", "changeit");
+        assertThat(nodeA.http().postWithToken("/logout", token)).hasStatus(200);
+        // node B has heard of it: node A has written it to Redis
+        awaitRefusedOn(nodeB.http(), token, "node A must tell the other nodes of a logout");
+
+        try (App nodeC = App.start(Config.fromEnvironment(Nodes.joining(redis, TestEnv.variables())))) {
+            Http onC = new Http("http://localhost:" + nodeC.httpPort(), Duration.ofSeconds(5));
+            assertThat(onC.getWithToken("/self", token)).whereToLook(Nodes.REVOCATIONS
+                    + ": a node that starts reads what the others revoked before it serves anyone").hasJsonError(401);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void a_logout_made_while_redis_is_away_reaches_node_B_once_redis_is_back() {
+        String token = nodeA.http().login("john", "changeit");
+        Connection johnOnB = onB.connect(token);
+
+        redis.stop();
+        try {
+            assertThat(nodeA.http().postWithToken("/logout", token)).as("a logout on A while Redis is away").hasStatus(200);
+            assertThat(nodeA.http().getWithToken("/self", token)).as("node A knows it at once").hasJsonError(401);
+        } finally {
+            redis.start();
+        }
+
+        // Redisson reconnects within a few seconds; then node A writes what it could not
+        johnOnB.awaitEvent("session_ended", Duration.ofSeconds(15), "Redis is back: node A must write the"
+                + " revocation it could not write while Redis was away. Open " + Nodes.REVOCATIONS);
+        awaitRefusedOn(nodeB.http(), token, "node B ended the connection: it knows the token is revoked");
+    }
+
+    @Test
+    @Order(4)
+    void a_logout_everywhere_on_B_ends_all_of_johns_tabs_on_A_and_A_refuses_his_older_tokens() {
+        String first = nodeA.http().login("john", "changeit");
+        String second = nodeB.http().login("john", "changeit");
+        Connection firstOnA = onA.connect(first);
+        Connection secondOnA = onA.connectWithPayload(second);
+        Connection janeOnA = onA.connect(nodeA.http().login("jane", "changeit"));
+
+        assertThat(nodeB.http().postWithToken("/logout?everywhere=true", second)).hasStatus(200);
+
+        for (Connection tab : new Connection[] {firstOnA, secondOnA}) {
+            tab.awaitEvent("session_ended", WITHIN.plus(slack()), "john logged out everywhere on node B. Open "
+                    + Nodes.REVOCATIONS + ": every node ends the connections the revocation covers.");
+        }
+        assertThat(nodeA.http().getWithToken("/self", first)).hasJsonError(401);
+        assertThat(nodeA.http().getWithToken("/self", second)).hasJsonError(401);
+        janeOnA.assertNoEvent("session_ended", Duration.ofMillis(200), "only john logged out");
+        assertThat(janeOnA.isConnected()).as("jane, on A").isTrue();
+    }
+
+    /** Room for a machine busy with something else; a quiet one does it in milliseconds. */
+    private static Duration slack() {
+        return Duration.ofSeconds(1);
+    }
+
+    private static void awaitRefusedOn(Http node, String token, String why) {
+        try {
+            org.awaitility.Awaitility.await().atMost(WITHIN.plus(slack())).pollInterval(Duration.ofMillis(20))
+                    .until(() -> node.getWithToken("/self", token).status() == 401);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("GET /self with a token logged out with on another node should be refused (401), and"
+                    + " answers " + node.getWithToken("/self", token).summary() + " (" + why + "). Open " + Nodes.REVOCATIONS);
+        }
+    }
+}
