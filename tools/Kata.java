@@ -701,6 +701,11 @@ public class Kata {
                 while ((line = in.readLine()) != null) {
                     keys.add(line.trim().toLowerCase(Locale.ROOT));
                 }
+                // Ctrl-D at the keyboard ends the input: that means quit. Without a terminal (an IDE, a
+                // script), the input may end at once, and watching goes on: the saves still count
+                if (System.console() != null) {
+                    keys.add("q");
+                }
             } catch (IOException ignored) {
                 // no keyboard: the saves still count
             }
@@ -1281,6 +1286,9 @@ public class Kata {
         // it through its shutdown hook, with no build tool in between to print an error
         Process app = new ProcessBuilder(java(), "-cp", String.join(java.io.File.pathSeparator, classpath), "kata.App")
                 .directory(ROOT.toFile()).inheritIO().start();
+        // Ctrl-C reaches both JVMs (the terminal signals the whole foreground group): this one lets the app
+        // stop by itself, then ends with its exit code, rather than dying of the signal (exit 130)
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> { });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (app.isAlive()) {
                 app.destroy();

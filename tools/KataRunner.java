@@ -79,7 +79,10 @@ public class KataRunner {
 
         PrintStream answers = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         Files.createDirectories(log.getParent());
-        PrintStream logStream = new PrintStream(new FileOutputStream(log.toFile()), true, StandardCharsets.UTF_8);
+        // appended to, and emptied at the start of each run: the log holds the last run only
+        FileOutputStream logFile = new FileOutputStream(log.toFile(), true);
+        logFile.getChannel().truncate(0);
+        PrintStream logStream = new PrintStream(logFile, true, StandardCharsets.UTF_8);
         System.setOut(logStream);
         System.setErr(logStream);
 
@@ -107,6 +110,9 @@ public class KataRunner {
         while (true) {
             String[] command = commands.take();
             if (command[0].equals("run")) {
+                logStream.flush();
+                logFile.getChannel().truncate(0);
+                logStream.println("# the log of the run of " + java.time.LocalTime.now().withNano(0) + ": " + (command[2].isEmpty() ? "every test" : command[2]));
                 runner.run(Path.of(command[1]), command[2], Boolean.parseBoolean(command[3]));
             }
         }
