@@ -56,12 +56,15 @@ class LogoutAcrossNodesTest {
         Connection otherOnB = onB.connect(otherDevice);
         Connection janeOnB = onB.connect(nodeB.http().login("jane", "changeit"));
 
+        long loggedOut = System.nanoTime();
         assertThat(nodeA.http().postWithToken("/logout", token)).hasStatus(200);
 
         Connection.Event ended = johnOnB.awaitEvent("session_ended", WITHIN.plus(slack()),
                 "john logged out on node A with the token this tab on node B was opened with. Open " + Nodes.REVOCATIONS
                         + ": the revocation goes through Redis to every node, which ends the connections it revokes.");
         assertThat(ended.payload()).isEqualTo("logged out");
+        System.err.println("john's tab on node B was told \"logged out\" " + Duration.ofNanos(System.nanoTime() - loggedOut).toMillis()
+                + " ms after POST /logout on node A was sent");
         johnOnB.awaitEvent("disconnect", "after session_ended, node B closes the connection");
 
         assertThat(nodeB.http().getWithToken("/self", token)).whereToLook(Nodes.REVOCATIONS + ": node B must know the token is revoked")
