@@ -8,9 +8,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import kata.Revocations.Entry;
+import org.redisson.api.RAtomicLong;
 import org.redisson.api.RScoredSortedSet;
 import org.redisson.api.RTopic;
 import org.redisson.client.codec.StringCodec;
@@ -29,9 +31,11 @@ import org.slf4j.LoggerFactory;
  * {@code kata:revoked:users}: "userId", scored with the moment of the "everywhere"), then publishes it
  * on the topic {@code kata:revoked};</li>
  * <li>every node that hears it remembers it and ends that user's connections that it revokes;</li>
- * <li>every node reads both sets when it starts, and again every {@link #SYNC}: so a node that was cut
- * off from Redis, or a revocation made while Redis was away, catches up within that time once Redis
- * answers.</li>
+ * <li>every node reads both sets when it starts, and again whenever they changed, which it asks every
+ * {@link #SYNC} ({@code kata:revoked:version}, a random number drawn anew at each change; one small read when
+ * nothing changed): so a
+ * node that was cut off from Redis, or a revocation made while Redis was away, catches up within that
+ * time once Redis answers.</li>
  * </ul>
  */
 public final class SharedRevocations implements AutoCloseable {
@@ -44,6 +48,7 @@ public final class SharedRevocations implements AutoCloseable {
     private static final String TOPIC = "kata:revoked";
     private static final String TOKENS = "kata:revoked:tokens";
     private static final String USERS = "kata:revoked:users";
+    private static final String VERSION = "kata:revoked:version";
 
     private final RedisAdapter adapter;
     private final Revocations revocations;
@@ -54,6 +59,8 @@ public final class SharedRevocations implements AutoCloseable {
     /** What this node revoked and could not write to Redis yet. */
     private final Set<Entry> unwritten = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean syncing = new AtomicBoolean();
+    /** The version of the sets when this node last read them. */
+    private volatile long pulled;
     private final ScheduledExecutorService timer;
 
     public SharedRevocations(RedisAdapter adapter, Revocations revocations, SocketServer sockets, Users users, Clock clock, Duration lifetime) {
@@ -72,7 +79,7 @@ public final class SharedRevocations implements AutoCloseable {
             return thread;
         });
         // what the others revoked before this node started: read now, before it serves anyone
-        pull();
+        pulled = pull();
         timer.scheduleWithFixedDelay(this::sync, SYNC.toMillis(), SYNC.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -133,15 +140,18 @@ public final class SharedRevocations implements AutoCloseable {
                 for (Entry entry : unwritten) {
                     publish(entry);
                 }
-                pull();
+                if (version().get() != pulled) {
+                    pulled = pull();
+                }
             } finally {
                 syncing.set(false);
             }
         });
     }
 
-    /** Reads both sets, and applies what is news. */
-    private void pull() {
+    /** Reads both sets, and applies what is news; gives the version read before them. */
+    private long pull() {
+        long version = version().get();
         double now = clock.millis();
         for (ScoredEntry<String> token : tokens().entryRange(now, false, Double.POSITIVE_INFINITY, true)) {
             String[] parts = token.getValue().split(" ", 2);
@@ -151,6 +161,7 @@ public final class SharedRevocations implements AutoCloseable {
         for (ScoredEntry<String> cutoff : cutoffs) {
             apply(Entry.everywhere(Integer.parseInt(cutoff.getValue()), Instant.ofEpochMilli(cutoff.getScore().longValue())));
         }
+        return version;
     }
 
     private void store(Entry entry) {
@@ -167,6 +178,8 @@ public final class SharedRevocations implements AutoCloseable {
             // every token expires within a lifetime: so does the set, once nobody adds to it
             revoked.expire(lifetime.plusSeconds(1));
         }
+        // random rather than counted: a Redis restarted empty cannot come back to a version a node has seen
+        version().set(ThreadLocalRandom.current().nextLong());
     }
 
     static String format(Entry entry) {
@@ -188,6 +201,10 @@ public final class SharedRevocations implements AutoCloseable {
 
     private RTopic topic() {
         return adapter.redis().getTopic(TOPIC, StringCodec.INSTANCE);
+    }
+
+    private RAtomicLong version() {
+        return adapter.redis().getAtomicLong(VERSION);
     }
 
     private RScoredSortedSet<String> tokens() {

@@ -69,12 +69,16 @@ public final class Revocations {
 
     /** Remembers a revocation, made here or heard from another node; says whether it was news. */
     public synchronized boolean add(Entry entry) {
+        Instant before = entry.isEverywhere() ? everywhere.get(entry.userId()) : null;
+        if (entry.isEverywhere() ? before != null && !entry.at().isAfter(before) : tokens.containsKey(entry.tokenId())) {
+            // known already: no news, and nothing to sweep (a node reads the others' revocations again and again)
+            return false;
+        }
         forgetExpired();
         if (!entry.isEverywhere()) {
             return entry.at().isAfter(clock.instant()) && tokens.putIfAbsent(entry.tokenId(), entry) == null;
         }
-        Instant before = everywhere.get(entry.userId());
-        if (!isLive(entry.at()) || before != null && !entry.at().isAfter(before)) {
+        if (!isLive(entry.at())) {
             return false;
         }
         everywhere.put(entry.userId(), entry.at());
