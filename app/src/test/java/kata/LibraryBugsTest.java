@@ -3,12 +3,20 @@ package kata;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.SingleRoomBroadcastOperations;
 import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.namespace.Namespace;
 import com.corundumstudio.socketio.protocol.EngineIOVersion;
 import com.corundumstudio.socketio.protocol.JacksonJsonSupport;
 import com.corundumstudio.socketio.protocol.Packet;
 import com.corundumstudio.socketio.protocol.PacketEncoder;
 import com.corundumstudio.socketio.protocol.PacketType;
+import com.corundumstudio.socketio.store.MemoryStoreFactory;
+import com.corundumstudio.socketio.store.pubsub.DispatchMessage;
+import com.corundumstudio.socketio.store.pubsub.PubSubListener;
+import com.corundumstudio.socketio.store.pubsub.PubSubMessage;
+import com.corundumstudio.socketio.store.pubsub.PubSubStore;
+import com.corundumstudio.socketio.store.pubsub.PubSubType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -16,6 +24,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.util.CharsetUtil;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import kata.harness.Connection;
@@ -23,7 +33,7 @@ import kata.harness.Connection.Mode;
 import org.junit.jupiter.api.Test;
 
 /**
- * The two bugs of netty-socketio that plumbing/ works around, shown on the library alone. These tests
+ * Bugs of netty-socketio that plumbing/ works around, shown on the library alone. These tests
  * pass while the bugs are there. When one FAILS after an upgrade of netty-socketio, the library is
  * fixed: delete the workaround it names (and this test), see docs/netty-socketio-bugs.md.
  */
@@ -47,6 +57,48 @@ class LibraryBugsTest {
         assertThat(written).as("packets written in the answer").isEqualTo(50);
         assertThat(queue).as(FIXED + "plumbing/src/main/java/kata/plumbing/PollAnswerLimit.java. The 51st packet"
                 + " is left for the next poll instead of being taken and dropped").isEmpty();
+    }
+
+    @Test
+    void netty_socketio_sends_other_nodes_a_room_broadcast_without_an_engine_io_version_when_no_local_client_is_in_the_room() throws Exception {
+        List<PubSubMessage> published = new ArrayList<>();
+        MemoryStoreFactory storeFactory = new MemoryStoreFactory() {
+            @Override
+            public PubSubStore pubSubStore() {
+                return new PubSubStore() {
+                    @Override
+                    public void publish(PubSubType type, PubSubMessage message) {
+                        published.add(message);
+                    }
+
+                    @Override
+                    public <T extends PubSubMessage> void subscribe(PubSubType type, PubSubListener<T> listener, Class<T> clazz) {
+                    }
+
+                    @Override
+                    public void unsubscribe(PubSubType type) {
+                    }
+
+                    @Override
+                    public void shutdown() {
+                    }
+                };
+            }
+        };
+
+        // what UserRooms.sendTo does on a node where the user has no connection: the event goes to the other nodes only
+        new SingleRoomBroadcastOperations(Namespace.DEFAULT_NAME, "user:1", List.of(), storeFactory).sendEvent("foo", "bar");
+
+        Packet dispatched = ((DispatchMessage) published.get(0)).getPacket();
+        Queue<Packet> queue = new ConcurrentLinkedQueue<>(List.of(dispatched));
+        ByteBuf answer = Unpooled.buffer();
+        new PacketEncoder(new Configuration(), new JacksonJsonSupport()).encodePackets(queue, answer, UnpooledByteBufAllocator.DEFAULT, 50);
+        byte first = answer.getByte(0);
+        answer.release();
+        assertThat(dispatched.getEngineIOVersion()).as(FIXED + "plumbing/src/main/java/kata/plumbing/RemoteBroadcasts.java. A"
+                + " broadcast published to the other nodes carries an engine.io version").isEqualTo(EngineIOVersion.UNKNOWN);
+        assertThat(first).as("the first byte of a poll answer holding it: engine.io v3's binary framing, which a v4 client cannot read")
+                .isEqualTo((byte) 0);
     }
 
     @Test

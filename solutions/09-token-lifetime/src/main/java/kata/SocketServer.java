@@ -58,6 +58,8 @@ public final class SocketServer implements AutoCloseable {
     private static final String CONNECTED = "connected";
     /** How long a refused session stays open, so that the refusal reaches the client before the close. */
     private static final Duration REFUSED_GRACE = Duration.ofMillis(500);
+    /** How long an ended connection stays open, so that the {@code session_ended} event reaches a polling client. */
+    private static final Duration ENDED_GRACE = Duration.ofMillis(500);
 
     private static final Logger LOG = LoggerFactory.getLogger(SocketServer.class);
 
@@ -225,12 +227,33 @@ public final class SocketServer implements AutoCloseable {
     }
 
     private void end(SocketIOClient client, String reason) {
-        if (userOf(client) != null) {
-            LOG.info("{}'s connection ended: {}", userOf(client).username(), reason);
+        User user = userOf(client);
+        if (user == null) {
+            // ended already (an expiry and a logout at the same moment), or never accepted
+            return;
         }
-        // the event first: both go out in this order, and the client reads why before the close
+        LOG.info("{}'s connection ended: {}", user.username(), reason);
+        // the event first; then, at once, the connection is no longer the user's: no event, no presence
         client.sendEvent(SESSION_ENDED, reason);
-        close(client);
+        detach(client);
+        // and the close a moment later. Trap: netty-socketio's close drops what a polling client has not
+        // fetched yet, so a close at once would often cut the event off; a client that reads it and
+        // disconnects by itself (the page does) cancels this timer
+        closeAfter(client, ENDED_GRACE, reason);
+    }
+
+    /** The connection is no longer its user's: it leaves their room, gets no event, and its expiry timer goes. */
+    private void detach(SocketIOClient client) {
+        User user = userOf(client);
+        if (user != null) {
+            client.del(USER);
+            client.del(SIGNED_IN);
+            client.leaveRoom(UserRooms.roomOf(user.id()));
+            ScheduledFuture<?> expiry = expiries.remove(client.getSessionId());
+            if (expiry != null) {
+                expiry.cancel(false);
+            }
+        }
     }
 
     /** How many timers are waiting (connect timeouts and expiries): one per open session at most. */
@@ -268,16 +291,7 @@ public final class SocketServer implements AutoCloseable {
     private AuthTokenResult refusal(SocketIOClient client, String reason) {
         LOG.info("connection refused: {}", reason);
         // a good header gave the session its user and room when the transport was bound: a refused CONNECT loses both
-        User user = userOf(client);
-        if (user != null) {
-            client.del(USER);
-            client.del(SIGNED_IN);
-            client.leaveRoom(UserRooms.roomOf(user.id()));
-            ScheduledFuture<?> expiry = expiries.remove(client.getSessionId());
-            if (expiry != null) {
-                expiry.cancel(false);
-            }
-        }
+        detach(client);
         closeAfter(client, REFUSED_GRACE, "refused");
         return new AuthTokenResult(false, Map.of("message", reason));
     }

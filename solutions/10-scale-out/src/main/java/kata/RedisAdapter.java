@@ -1,5 +1,8 @@
 package kata;
 
+import com.corundumstudio.socketio.handler.AuthorizeHandler;
+import com.corundumstudio.socketio.namespace.NamespacesHub;
+import com.corundumstudio.socketio.protocol.JsonSupport;
 import com.corundumstudio.socketio.store.MemoryStore;
 import com.corundumstudio.socketio.store.RedissonStoreFactory;
 import com.corundumstudio.socketio.store.Store;
@@ -15,6 +18,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import kata.plumbing.RemoteBroadcasts;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -51,6 +55,7 @@ public final class RedisAdapter extends RedissonStoreFactory {
     private final PubSubStore published;
     private final ThreadPoolExecutor writer;
     private final Outage outage;
+    private volatile NamespacesHub namespaces;
 
     private RedisAdapter(RedissonClient redis, String url, Duration outageLogInterval) {
         super(redis);
@@ -62,7 +67,8 @@ public final class RedisAdapter extends RedissonStoreFactory {
             thread.setDaemon(true);
             return thread;
         });
-        this.published = new OrderedPubSub(super.pubSubStore());
+        // a bug of netty-socketio 2.0.14 (a broadcast from another node garbled for polling clients): plumbing/
+        this.published = new OrderedPubSub(new RemoteBroadcasts(super.pubSubStore(), () -> namespaces));
     }
 
     /**
@@ -154,6 +160,12 @@ public final class RedisAdapter extends RedissonStoreFactory {
         } catch (RejectedExecutionException e) {
             outage.failed(what, new IllegalStateException(WAITING_MESSAGES + " messages already wait for Redis: this one is dropped"));
         }
+    }
+
+    @Override
+    public void init(NamespacesHub namespacesHub, AuthorizeHandler authorizeHandler, JsonSupport jsonSupport) {
+        this.namespaces = namespacesHub;
+        super.init(namespacesHub, authorizeHandler, jsonSupport);
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import kata.harness.Connection;
+import kata.harness.Connection.Mode;
 import kata.harness.RedisServer;
 import kata.harness.RunningApp;
 import kata.harness.Sockets;
@@ -65,6 +66,19 @@ class ScaleOutTest {
 
         Connection.Event foo = johnOnA.awaitEvent("foo", "Node B sent it to the room user:1, where it has no connection. Open "
                 + Nodes.SERVER + ": the room must be shared through Redis.");
+        assertThat(foo.payload()).isEqualTo("bar");
+    }
+
+    @Test
+    void a_notify_made_on_B_reaches_johns_tab_on_A_that_polls_and_never_upgrades() {
+        String johnsToken = nodeA.http().login("john", "changeit");
+        Connection pollingOnA = onA.open(johnsToken, Mode.POLLING_ONLY).awaitConnected();
+
+        assertThat(nodeB.http().postWithToken("/notify", johnsToken)).hasStatus(200);
+
+        // a proxy that blocks websockets leaves a browser on polling: a broadcast through Redis must reach it too
+        Connection.Event foo = pollingOnA.awaitEvent("foo", "Node B, which has no connection in the room user:1, sent the event"
+                + " through Redis; node A's tab polls. Open " + Nodes.SERVER + ", then plumbing/src/main/java/kata/plumbing/RemoteBroadcasts.java.");
         assertThat(foo.payload()).isEqualTo("bar");
     }
 
