@@ -670,7 +670,7 @@ public class Kata {
             return;
         }
         TestResult r = first.get();
-        OUT.println("RED    step " + n + ": the first failing test" + (v.passed > 0 ? " (" + v.passed + " passed before it)" : "") + ":");
+        OUT.println("RED    step " + n + ": the first failing test" + (v.passed > 0 ? " (" + v.passed + " other" + (v.passed == 1 ? " test" : " tests") + " passed)" : "") + ":");
         OUT.println("  " + r.shownName());
         for (String line : r.message().strip().split("\n")) {
             OUT.println("    " + line);

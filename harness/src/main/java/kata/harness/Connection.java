@@ -462,7 +462,8 @@ public final class Connection implements AutoCloseable {
                     .until(() -> events.stream().anyMatch(e -> e.name().equals(name) || e.name().equals("disconnect")));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError("No \"" + name + "\" event reached this connection (" + description + ") within "
-                    + within.toMillis() + " ms, and it is still connected. It got: " + events + (hint.isEmpty() ? "" : "\n" + hint));
+                    + (within.toMillis() % 1000 == 0 ? within.toSeconds() + " s" : within.toMillis() + " ms")
+                    + ", and it is still connected. It got: " + events + (hint.isEmpty() ? "" : "\n" + hint));
         }
         return events.stream().filter(e -> e.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError(disconnectedBefore("a \"" + name + "\" event reached it")));

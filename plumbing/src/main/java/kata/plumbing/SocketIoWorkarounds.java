@@ -56,6 +56,9 @@ public final class SocketIoWorkarounds {
     public static void install(SocketIOServer server) {
         releaseDefaultInitializer(server);
         server.setPipelineFactory(new Pipeline());
+        // netty-socketio turns SO_REUSEADDR off (SocketConfig), where the JDK turns it on: a node restarted
+        // after a kill -9 could not listen on its port again until the old connections' TIME_WAIT ends
+        server.getConfiguration().getSocketConfig().setReuseAddress(true);
     }
 
     /** The library's own initializer, with the handlers that fix it. */

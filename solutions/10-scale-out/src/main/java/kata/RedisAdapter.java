@@ -99,9 +99,10 @@ public final class RedisAdapter extends RedissonStoreFactory {
                     + ". Start it (redis-server --port <port>), or unset REDIS_URL to run one node alone.", e);
         }
         // STUB
-        // // Build a Redisson Config for one server at this url, with short timeouts, and
-        // // return new RedisAdapter(Redisson.create(config), url, outageLogInterval). When Redis
-        // // cannot be reached, throw an IllegalStateException that names the url and REDIS_URL.
+        // // Build a Redisson config (org.redisson.config.Config: `Config` alone is the app's own class) for
+        // // one server at this url, with short timeouts (COMMAND_TIMEOUT), and return
+        // // new RedisAdapter(Redisson.create(config), url, outageLogInterval). When Redis cannot be reached,
+        // // throw an IllegalStateException that names the url and REDIS_URL.
         // throw new Todo("step 10: connect to Redis in RedisAdapter.connect (steps/10-scale-out/src/main/java/kata/RedisAdapter.java)");
         // END SOLUTION
     }

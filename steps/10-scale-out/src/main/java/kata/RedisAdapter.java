@@ -76,9 +76,10 @@ public final class RedisAdapter extends RedissonStoreFactory {
      * why it cannot: a node that cannot reach the others must not start as if it were alone.
      */
     public static RedisAdapter connect(String url, Duration outageLogInterval) {
-        // Build a Redisson Config for one server at this url, with short timeouts, and
-        // return new RedisAdapter(Redisson.create(config), url, outageLogInterval). When Redis
-        // cannot be reached, throw an IllegalStateException that names the url and REDIS_URL.
+        // Build a Redisson config (org.redisson.config.Config: `Config` alone is the app's own class) for
+        // one server at this url, with short timeouts (COMMAND_TIMEOUT), and return
+        // new RedisAdapter(Redisson.create(config), url, outageLogInterval). When Redis cannot be reached,
+        // throw an IllegalStateException that names the url and REDIS_URL.
         throw new Todo("step 10: connect to Redis in RedisAdapter.connect (steps/10-scale-out/src/main/java/kata/RedisAdapter.java)");
     }
 

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the logout happened while Redis was away (once it is back). "Everywhere" comes last: it voids every
  * token of its user issued up to that second.
  */
+@Order(3)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LogoutAcrossNodesTest {
 
@@ -143,8 +144,8 @@ class LogoutAcrossNodesTest {
             org.awaitility.Awaitility.await().atMost(WITHIN.plus(slack())).pollInterval(Duration.ofMillis(20))
                     .until(() -> node.getWithToken("/self", token).status() == 401);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("GET /self with a token logged out with on another node should be refused (401), and"
-                    + " answers " + node.getWithToken("/self", token).summary() + " (" + why + "). Open " + Nodes.REVOCATIONS);
+            throw new AssertionError("GET /self with a token logged out with on another node should be refused (401); the last"
+                    + " answer: " + node.getWithToken("/self", token).summary() + ".\n" + why + ". Open " + Nodes.REVOCATIONS);
         }
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Step 10: node A, in a JVM of its own, is killed while john is connected to it. It cannot say
  * goodbye: node B must stop counting john as online on its own, within one lease.
  */
+@Order(2)
 class NodeCrashTest {
 
     @RegisterExtension

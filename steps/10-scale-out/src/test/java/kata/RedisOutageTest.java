@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * serving its own connections, says so in its log now and then (not once per request), and joins the
  * others again when Redis is back.
  */
+@Order(4)
 class RedisOutageTest {
 
     @RegisterExtension

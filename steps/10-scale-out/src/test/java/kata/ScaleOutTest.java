@@ -11,14 +11,18 @@ import kata.harness.RedisServer;
 import kata.harness.RunningApp;
 import kata.harness.Sockets;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Step 10: two nodes, A and B, joined through one Redis. What one node does for a user reaches that
  * user's connections on the other; what one node knows of a user's presence, the other knows too.
  */
+@Order(1)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScaleOutTest {
 
     @RegisterExtension
@@ -40,6 +44,7 @@ class ScaleOutTest {
     final Sockets onB = new Sockets(nodeB);
 
     @Test
+    @Order(1)
     void john_on_both_nodes_gets_a_notify_made_on_A_on_both_tabs_once_and_jane_gets_nothing() {
         String johnsToken = nodeA.http().login("john", "changeit");
         Connection johnOnA = onA.connect(johnsToken);
@@ -58,6 +63,7 @@ class ScaleOutTest {
     }
 
     @Test
+    @Order(2)
     void a_notify_made_on_B_reaches_john_on_A_though_B_has_no_connection_of_his() {
         String johnsToken = nodeA.http().login("john", "changeit");
         Connection johnOnA = onA.connect(johnsToken);
@@ -70,6 +76,7 @@ class ScaleOutTest {
     }
 
     @Test
+    @Order(3)
     void a_notify_made_on_B_reaches_johns_tab_on_A_that_polls_and_never_upgrades() {
         String johnsToken = nodeA.http().login("john", "changeit");
         Connection pollingOnA = onA.open(johnsToken, Mode.POLLING_ONLY).awaitConnected();
@@ -78,11 +85,12 @@ class ScaleOutTest {
 
         // a proxy that blocks websockets leaves a browser on polling: a broadcast through Redis must reach it too
         Connection.Event foo = pollingOnA.awaitEvent("foo", "Node B, which has no connection in the room user:1, sent the event"
-                + " through Redis; node A's tab polls. Open " + Nodes.SERVER + ", then plumbing/src/main/java/kata/plumbing/RemoteBroadcasts.java.");
+                + " through Redis to node A, whose tab polls. Open " + Nodes.SERVER + ": the room must be shared through Redis.");
         assertThat(foo.payload()).isEqualTo("bar");
     }
 
     @Test
+    @Order(4)
     void node_B_sees_john_online_while_he_is_connected_to_A_only() {
         String johnsToken = nodeA.http().login("john", "changeit");
         onA.connect(johnsToken);
@@ -93,6 +101,7 @@ class ScaleOutTest {
     }
 
     @Test
+    @Order(5)
     void node_B_sees_john_offline_as_soon_as_his_last_tab_on_A_closes() {
         String johnsToken = nodeA.http().login("john", "changeit");
         Connection first = onA.connect(johnsToken);
@@ -119,7 +128,7 @@ class ScaleOutTest {
                     .until(() -> nodeB.http().getWithToken(path, token).body().equals("{\"online\":" + expected + "}"));
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("GET " + path + " on node B should answer {\"online\":" + expected + "} within " + within.toMillis()
-                    + " ms, and answers " + nodeB.http().getWithToken(path, token).summary() + ": " + why);
+                    + " ms; the last answer: " + nodeB.http().getWithToken(path, token).summary() + ".\n" + why);
         }
     }
 }
