@@ -1284,7 +1284,9 @@ public class Kata {
         classpath.add(0, classes.toString());
         // the app in a JVM of its own, started here rather than through Maven: Ctrl-C (or a TERM) stops
         // it through its shutdown hook, with no build tool in between to print an error
-        Process app = new ProcessBuilder(java(), "-cp", String.join(java.io.File.pathSeparator, classpath), "kata.App")
+        // the parallel collector: no concurrent refinement threads, a fifth less CPU per delivery than G1
+        // in the fan-out benchmark (BENCHMARK.md); the same option as exec:exec in app/pom.xml and Fanout
+        Process app = new ProcessBuilder(java(), "-XX:+UseParallelGC", "-cp", String.join(java.io.File.pathSeparator, classpath), "kata.App")
                 .directory(ROOT.toFile()).inheritIO().start();
         // Ctrl-C reaches both JVMs (the terminal signals the whole foreground group): this one lets the app
         // stop by itself, then ends with its exit code, rather than dying of the signal (exit 130)

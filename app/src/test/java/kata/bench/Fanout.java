@@ -374,8 +374,8 @@ public final class Fanout {
             String secret = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(48));
             ProcessBuilder builder;
             if (kind == Kind.APP) {
-                // the finished app exactly as ./kata run starts it (exec:exec in app/pom.xml)
-                List<String> command = new ArrayList<>(List.of(javaCommand()));
+                // the finished app exactly as ./kata run starts it (exec:exec in app/pom.xml), with its JVM option
+                List<String> command = new ArrayList<>(List.of(javaCommand(), "-XX:+UseParallelGC"));
                 // a profiler, for instance: APP_JVM_OPTIONS="-XX:StartFlightRecording=filename=fanout.jfr"
                 String options = System.getenv("APP_JVM_OPTIONS");
                 if (options != null && !options.isBlank()) {
