@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SingleRoomBroadcastOperations;
+import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.namespace.Namespace;
 import com.corundumstudio.socketio.protocol.EngineIOVersion;
@@ -22,12 +23,18 @@ import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.util.CharsetUtil;
+import java.lang.reflect.Field;
+import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentMap;
 import kata.harness.Connection;
 import kata.harness.Connection.Mode;
 import org.junit.jupiter.api.Test;
@@ -99,6 +106,30 @@ class LibraryBugsTest {
                 + " broadcast published to the other nodes carries an engine.io version").isEqualTo(EngineIOVersion.UNKNOWN);
         assertThat(first).as("the first byte of a poll answer holding it: engine.io v3's binary framing, which a v4 client cannot read")
                 .isEqualTo((byte) 0);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void netty_socketio_fails_a_connect_when_the_namespace_room_empties_between_its_two_reads() throws Exception {
+        Namespace namespace = new Namespace(Namespace.DEFAULT_NAME, new Configuration());
+        // the interleaving, forced: the room is there when onConnect asks, and gone when it reads it
+        Field field = Namespace.class.getDeclaredField("roomClients");
+        field.setAccessible(true);
+        ConcurrentMap<String, Set<UUID>> rooms = (ConcurrentMap<String, Set<UUID>>) field.get(namespace);
+        field.set(namespace, new ConcurrentHashMap<String, Set<UUID>>(rooms) {
+            @Override
+            public boolean containsKey(Object key) {
+                return true;
+            }
+        });
+        UUID session = UUID.randomUUID();
+        SocketIOClient client = (SocketIOClient) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {SocketIOClient.class},
+                (proxy, method, args) -> method.getName().equals("getSessionId") ? session : null);
+
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> namespace.onConnect(client));
+
+        assertThat(thrown).as(FIXED + "connectAgain in plumbing/src/main/java/kata/plumbing/ConnectBeforeOpen.java."
+                + " Namespace.onConnect reads the namespace's room once").isInstanceOf(NullPointerException.class);
     }
 
     @Test

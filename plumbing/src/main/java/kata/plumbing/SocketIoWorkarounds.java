@@ -6,13 +6,11 @@ import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.handler.AuthorizeHandler;
 import com.corundumstudio.socketio.handler.ClientsBox;
 import com.corundumstudio.socketio.handler.EncoderHandler;
-import com.corundumstudio.socketio.namespace.Namespace;
 import com.corundumstudio.socketio.namespace.NamespacesHub;
 import com.corundumstudio.socketio.scheduler.CancelableScheduler;
 import io.netty.channel.ChannelPipeline;
 import java.io.IOException;
 import java.lang.reflect.Field;
-import java.util.UUID;
 
 /**
  * Works around two bugs of netty-socketio 2.0.14 from the outside, without patching its classes:
@@ -36,8 +34,8 @@ import java.util.UUID;
  * say the connection closes, as it does, so that a client's goodbye is not sent on a dead one) and
  * {@link StrayDisconnects} (a poll's end does not send "disconnect" to a live client). And
  * {@link ConnectBeforeOpen} makes the connect listeners of the handshake run before the client can
- * send its CONNECT, not beside it. And the namespace's own room keeps a member that is no connection
- * ({@link #ROOM_KEEPER}), so that a handshake never meets it removed (below).
+ * send its CONNECT, not beside it, and tries again when the library's check of the namespace's room
+ * races its last member leaving it.
  *
  * <p>All are written up in docs/netty-socketio-bugs.md. They can go when a netty-socketio release
  * fixes them: then {@code LibraryBugsTest} (in app/) fails, and this class, its two helpers and the
@@ -52,24 +50,12 @@ import java.util.UUID;
  */
 public final class SocketIoWorkarounds {
 
-    /**
-     * A member of the default namespace's room that is no session. netty-socketio 2.0.14's
-     * {@code Namespace.onConnect} asks {@code roomClients.containsKey(name)}, then
-     * {@code roomClients.get(name).contains(..)}; between the two, the last session leaving that room
-     * ({@code Namespace.leave} removes an emptied room) makes the second call throw a
-     * NullPointerException: the handshake fails, with a stack trace in the log (about 1 in a few thousand
-     * websocket handshakes at 8 at a time, from step 08 on, where every session leaves that room when
-     * its transport is bound). With this member the room is never empty, so never removed. Broadcasts
-     * skip it: {@code Namespace.getRoomClients} lists the sessions it knows only.
-     */
-    public static final UUID ROOM_KEEPER = new UUID(0, 0);
 
     private SocketIoWorkarounds() {
     }
 
     /** Replaces the server's channel initializer with one that carries both fixes. Call it before start(). */
     public static void install(SocketIOServer server) {
-        ((Namespace) server.getNamespace(Namespace.DEFAULT_NAME)).join(Namespace.DEFAULT_NAME, ROOM_KEEPER);
         releaseDefaultInitializer(server);
         server.setPipelineFactory(new Pipeline());
         // netty-socketio turns SO_REUSEADDR off (SocketConfig), where the JDK turns it on: a node restarted
@@ -117,7 +103,7 @@ public final class SocketIoWorkarounds {
             }
             AuthorizeHandler authorization = authorizationOf(this);
             if (authorization != null) {
-                connectBeforeOpen = new ConnectBeforeOpen(authorization, configuration.getContext());
+                connectBeforeOpen = new ConnectBeforeOpen(authorization, namespacesHub, configuration.getContext());
             }
         }
 
