@@ -69,19 +69,21 @@ public final class Revocations {
 
     /** Remembers a revocation, made here or heard from another node; says whether it was news. */
     public synchronized boolean add(Entry entry) {
-        Instant before = entry.isEverywhere() ? everywhere.get(entry.userId()) : null;
-        if (entry.isEverywhere() ? before != null && !entry.at().isAfter(before) : tokens.containsKey(entry.tokenId())) {
-            // known already: no news, and nothing to sweep (a node reads the others' revocations again and again)
+        // a known or a dead entry is no news, and costs no sweep (a node reads the others' revocations again and again)
+        if (entry.isEverywhere()) {
+            Instant before = everywhere.get(entry.userId());
+            if (before != null && !entry.at().isAfter(before) || !isLive(entry.at())) {
+                return false;
+            }
+            forgetExpired();
+            everywhere.put(entry.userId(), entry.at());
+            return true;
+        }
+        if (tokens.containsKey(entry.tokenId()) || !entry.at().isAfter(clock.instant())) {
             return false;
         }
         forgetExpired();
-        if (!entry.isEverywhere()) {
-            return entry.at().isAfter(clock.instant()) && tokens.putIfAbsent(entry.tokenId(), entry) == null;
-        }
-        if (!isLive(entry.at())) {
-            return false;
-        }
-        everywhere.put(entry.userId(), entry.at());
+        tokens.put(entry.tokenId(), entry);
         return true;
     }
 
