@@ -174,6 +174,27 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback, A
         }
     }
 
+    /** Sends one command whose answer is a bulk string (e.g. "INFO", "commandstats") and gives that string whole. */
+    public String bulk(String... words) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(1000);
+            StringBuilder request = new StringBuilder("*" + words.length + "\r\n");
+            for (String word : words) {
+                request.append('$').append(word.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(word).append("\r\n");
+            }
+            socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.UTF_8));
+            InputStream in = socket.getInputStream();
+            String header = readLine(in);
+            if (!header.startsWith("$")) {
+                return header;
+            }
+            return new String(in.readNBytes(Integer.parseInt(header.substring(1))), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "no answer: " + e.getMessage();
+        }
+    }
+
     private boolean answersPing() {
         return command("PING").equals("+PONG");
     }

@@ -27,7 +27,10 @@ public final class TokenForge {
     private TokenForge() {
     }
 
-    /** A token as the app signs it: HS256 with the test secret, issued now, valid for an hour. */
+    /**
+     * A token as the app signs it: HS256 with the test secret, issued now, valid for an hour, with a random
+     * {@code jti} and the stamp of a user who never logged out everywhere (step 09).
+     */
     public static Jwt valid(int id, String username) {
         Instant now = Instant.now();
         Jwt jwt = new Jwt();
@@ -39,6 +42,8 @@ public final class TokenForge {
         jwt.claims.put("exp", now.plus(Duration.ofHours(1)).getEpochSecond());
         jwt.claims.put("aud", AUDIENCE);
         jwt.claims.put("iss", ISSUER);
+        jwt.claims.put("jti", java.util.UUID.randomUUID().toString());
+        jwt.claims.put("stamp", 0);
         return jwt;
     }
 
@@ -81,6 +86,47 @@ public final class TokenForge {
                 new BadToken("a user that does not exist (id 99)", valid(99, "ghost").signed()),
                 new BadToken("not a JWT at all", "this-is-not-a-jwt"),
                 new BadToken("JSON that is not base64url", "{\"alg\":\"HS256\"}.{}.x"));
+    }
+
+    /**
+     * The same signed token, spelled otherwise: the last base64url character of the signature with other
+     * values in its unused low bits (an HS256 signature is 32 bytes, 43 characters: 2 spare bits, so three
+     * more spellings), and with a trailing {@code =}. Each decodes to the same bytes; a JWT library that
+     * decodes before it compares (jjwt does) finds the same signature in all of them.
+     */
+    public static List<String> respellings(String token) {
+        int lastDot = token.lastIndexOf('.');
+        String signature = token.substring(lastDot + 1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = signature.charAt(signature.length() - 1);
+        int value = alphabet.indexOf(last);
+        int spareBits = (6 - (Base64.getUrlDecoder().decode(signature).length * 8) % 6) % 6;
+        java.util.ArrayList<String> spellings = new java.util.ArrayList<>();
+        for (int low = 0; low < (1 << spareBits); low++) {
+            int other = (value & ~((1 << spareBits) - 1)) | low;
+            if (other != value) {
+                spellings.add(token.substring(0, token.length() - 1) + alphabet.charAt(other));
+            }
+        }
+        spellings.add(token + "=");
+        return List.copyOf(spellings);
+    }
+
+    /**
+     * From step 09 on, also bad: tokens that a logout could not name or void, and other spellings of a good
+     * token. Each must get a 401 (or a refused handshake), and a logout with one must change nothing.
+     */
+    public static List<BadToken> unrevocableTokens() {
+        String john = valid(1, "john").signed();
+        return List.of(
+                new BadToken("no jti: a logout could not name it", valid(1, "john").without("jti").signed()),
+                new BadToken("an empty jti", valid(1, "john").claim("jti", "").signed()),
+                new BadToken("a jti of 100 characters", valid(1, "john").claim("jti", "x".repeat(100)).signed()),
+                new BadToken("no stamp: a log out everywhere could not void it", valid(1, "john").without("stamp").signed()),
+                new BadToken("a stamp that is a string", valid(1, "john").claim("stamp", "0").signed()),
+                new BadToken("a stamp with a fraction", valid(1, "john").claim("stamp", 0.5).signed()),
+                new BadToken("the signature's last character respelled (its spare bits)", respellings(john).get(0)),
+                new BadToken("the signature with a trailing =", john + "="));
     }
 
     /** A JWT under construction: header and claims as JSON, then signed (or not). */

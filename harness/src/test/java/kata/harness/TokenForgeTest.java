@@ -20,12 +20,26 @@ class TokenForgeTest {
 
     @Test
     void the_signature_depends_on_the_secret_and_nothing_else() {
-        String one = TokenForge.valid(1, "john").claim("iat", 1).claim("exp", 2).signed();
-        String two = TokenForge.valid(1, "john").claim("iat", 1).claim("exp", 2).signed();
-        String other = TokenForge.valid(1, "john").claim("iat", 1).claim("exp", 2).signedWith("HS256", TestEnv.OTHER_SECRET);
+        String one = TokenForge.valid(1, "john").claim("iat", 1).claim("exp", 2).claim("jti", "one").signed();
+        String two = TokenForge.valid(1, "john").claim("iat", 1).claim("exp", 2).claim("jti", "one").signed();
+        String other = TokenForge.valid(1, "john").claim("iat", 1).claim("exp", 2).claim("jti", "one").signedWith("HS256", TestEnv.OTHER_SECRET);
 
         assertThat(one).isEqualTo(two).isNotEqualTo(other);
         assertThat(one.split("\\.")[2]).hasSize(43); // 32 bytes in base64url without padding
+    }
+
+    @Test
+    void a_token_has_four_more_spellings_of_the_same_signature() {
+        String token = TokenForge.valid(1, "john").signed();
+        List<String> spellings = TokenForge.respellings(token);
+
+        assertThat(spellings).hasSize(4).doesNotHaveDuplicates().doesNotContain(token);
+        java.util.Base64.Decoder b64 = java.util.Base64.getUrlDecoder();
+        byte[] signature = b64.decode(token.substring(token.lastIndexOf('.') + 1));
+        for (String spelling : spellings) {
+            assertThat(spelling.substring(0, spelling.lastIndexOf('.'))).isEqualTo(token.substring(0, token.lastIndexOf('.')));
+            assertThat(b64.decode(spelling.substring(spelling.lastIndexOf('.') + 1))).as(spelling).isEqualTo(signature);
+        }
     }
 
     @Test

@@ -26,7 +26,7 @@ public final class JwtStrategy {
         return signIn(authorizationHeader).user();
     }
 
-    /** The same, with the token's id and times: what POST /logout needs. */
+    /** The same, with the token's id, stamp and expiry: what POST /logout needs. */
     public SignedIn signIn(String authorizationHeader) {
         if (authorizationHeader == null || authorizationHeader.isBlank()) {
             throw new Unauthorized("no token");
@@ -47,11 +47,11 @@ public final class JwtStrategy {
         return signInWithToken(token).user();
     }
 
-    /** The same, with the token's id and times: what a connection needs to end when its token does. */
+    /** The same, with the token's id, stamp and expiry: what a connection needs to end when its token does. */
     public SignedIn signInWithToken(String token) {
         SignedIn signedIn;
         try {
-            signedIn = SignedIn.of(token, tokens.verified(token));
+            signedIn = tokens.verified(token);
         } catch (InvalidToken e) {
             throw new Unauthorized(e.reason());
         }
@@ -61,6 +61,14 @@ public final class JwtStrategy {
         if (revocations.isRevoked(signedIn)) {
             throw new Unauthorized("token revoked");
         }
-        return new SignedIn(user, signedIn.tokenId(), signedIn.issuedAt(), signedIn.expiresAt());
+        return signedIn.withUser(user);
+    }
+
+    /**
+     * Whether a sign-in proved earlier has been revoked since: a connection asks again once it has joined its
+     * user's room, where a logout finds it, so that a logout between the check and the join is not missed.
+     */
+    public boolean isRevoked(SignedIn signedIn) {
+        return revocations.isRevoked(signedIn);
     }
 }

@@ -1,28 +1,23 @@
 package kata;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.Base64;
 
 /**
- * A user signed in with one token: who, the token's id, and the token's times. The id is a SHA-256 of
- * the token, so that the token itself (a password until it expires) is never kept nor logged.
+ * A user signed in with one token: who, the token's id ({@code jti}), the user's stamp the token carries,
+ * and when it expires. The id names the token, whatever its spelling: one signed token can be written
+ * several ways (see {@link Tokens#isWrittenOurWay}), so nothing is ever keyed on the token's text. The
+ * token itself (a password until it expires) is never kept nor logged.
  */
-public record SignedIn(User user, String tokenId, Instant issuedAt, Instant expiresAt) {
+public record SignedIn(User user, String tokenId, long stamp, Instant expiresAt) {
 
-    static SignedIn of(String token, Tokens.Verified verified) {
-        return new SignedIn(verified.user(), idOf(token), verified.issuedAt(), verified.expiresAt());
+    /** The same sign-in, for the user as the app knows them now. */
+    SignedIn withUser(User current) {
+        return new SignedIn(current, tokenId, stamp, expiresAt);
     }
 
-    static String idOf(String token) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+    /** Whether two sign-ins are one token. */
+    boolean sameTokenAs(SignedIn other) {
+        return tokenId.equals(other.tokenId);
     }
 
     @Override

@@ -1,128 +1,138 @@
 package kata;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
  * The tokens that no longer prove anything although they have not expired: the ones a user logged out
- * with (POST /logout), and all of a user's tokens issued before a "log out everywhere". A JWT carries
- * its own validity, so revoking one means remembering it, here in memory, until it would have expired
- * anyway: every entry lives no longer than the tokens it revokes, so the state stays bounded.
+ * with (POST /logout), and all of a user's tokens issued before a "log out everywhere".
  *
- * <p>Step 10: with several nodes, each node keeps its own copy. What this node revokes goes to
- * {@link #onRevoke its listener} (which tells the other nodes); what another node revoked comes in
- * through {@link #add}.
+ * <p>A JWT carries its own validity, so revoking one means remembering it, by its id ({@code jti}, never
+ * its text: one token has several spellings), until it would have expired anyway: every entry lives no
+ * longer than the token it revokes, so the state stays bounded by the logouts of one token lifetime.
+ *
+ * <p>"Everywhere" needs no list of tokens and no clock: each user has a <em>stamp</em>, a number that
+ * every token of theirs carries from /login. Logging out everywhere draws a new stamp; a token that
+ * carries another stamp than its user's is void. One number per user, kept as long as the user exists
+ * (in a real app, a column of the users table). No clock is compared, so nodes whose clocks differ
+ * agree on it.
+ *
+ * <p>Costs: a check is two hash lookups; a revocation adds to a map and to a queue ordered by expiry,
+ * O(log n), and forgets the entries at the head of the queue that have expired, each once: never a sweep
+ * of them all.
+ *
+ * <p>Step 10: with several nodes, each node keeps its own copy. A revocation made here goes to
+ * {@link #onRevoke the store of all nodes} first, which remembers it here once it is stored; what another
+ * node revoked comes in through {@link #add}.
  */
 public final class Revocations {
 
+    /** A user who never logged out everywhere has this stamp. */
+    public static final long FIRST_STAMP = 0;
+
     /**
-     * One revocation: of one token ({@code tokenId}, until {@code at}, when it expires anyway), or, when
-     * {@code tokenId} is null, of every token of the user issued up to {@code at}.
+     * One revocation: of one token ({@code tokenId}, until {@code expiresAt}, when it expires anyway), or,
+     * when {@code tokenId} is null, the new {@code stamp} of a user who logged out everywhere.
      */
-    public record Entry(int userId, String tokenId, Instant at) {
-        static Entry of(SignedIn signedIn) {
-            return new Entry(signedIn.user().id(), signedIn.tokenId(), signedIn.expiresAt());
+    public record Entry(int userId, String tokenId, Instant expiresAt, long stamp) {
+        static Entry token(SignedIn signedIn) {
+            return new Entry(signedIn.user().id(), signedIn.tokenId(), signedIn.expiresAt(), 0);
         }
 
-        static Entry everywhere(int userId, Instant cutoff) {
-            return new Entry(userId, null, cutoff);
+        static Entry stamp(int userId, long stamp) {
+            return new Entry(userId, null, null, stamp);
         }
 
-        public boolean isEverywhere() {
+        public boolean isStamp() {
             return tokenId == null;
         }
     }
 
     private final Clock clock;
-    private final Duration lifetime;
-    /** Each revoked token's id, with its entry (its user, and the moment it expires anyway). */
-    private final Map<String, Entry> tokens = new ConcurrentHashMap<>();
-    /** Per user, the moment of their last "everywhere": tokens issued before it are revoked. */
-    private final Map<Integer, Instant> everywhere = new ConcurrentHashMap<>();
-    private volatile Consumer<Entry> onRevoke = entry -> { };
+    /** The id of each revoked token, with the moment it expires anyway. */
+    private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
+    /** The same entries, the first to expire at the head. Guarded by {@code this}. */
+    private final PriorityQueue<Map.Entry<String, Instant>> byExpiry = new PriorityQueue<>(Map.Entry.comparingByValue(Comparator.naturalOrder()));
+    /** Per user who logged out everywhere, the stamp their tokens must carry now. */
+    private final Map<Integer, Long> stamps = new ConcurrentHashMap<>();
+    /** Where a revocation made on this node goes: by default, straight into this node's memory. */
+    private volatile Consumer<Entry> onRevoke = this::add;
 
-    /** {@code lifetime}: the longest a token lives, so the longest an "everywhere" must be remembered. */
-    public Revocations(Clock clock, Duration lifetime) {
+    public Revocations(Clock clock) {
         this.clock = clock;
-        this.lifetime = lifetime;
     }
 
     /** Revokes the token this user signed in with, until it expires. */
     public void revoke(SignedIn signedIn) {
-        Entry entry = Entry.of(signedIn);
-        add(entry);
-        onRevoke.accept(entry);
+        onRevoke.accept(Entry.token(signedIn));
     }
 
     /** Revokes every token issued to this user so far. */
     public void revokeAll(User user) {
-        Entry entry = Entry.everywhere(user.id(), clock.instant());
-        add(entry);
-        onRevoke.accept(entry);
+        onRevoke.accept(Entry.stamp(user.id(), newStamp(stampOf(user))));
+    }
+
+    /**
+     * Step 10: each revocation this node makes goes to {@code store} instead, which stores it where every
+     * node sees it and then {@link #add}s it here; when it cannot, it throws, and nothing changes.
+     */
+    public void onRevoke(Consumer<Entry> store) {
+        this.onRevoke = store;
     }
 
     /** Remembers a revocation, made here or heard from another node; says whether it was news. */
-    public synchronized boolean add(Entry entry) {
-        // a known or a dead entry is no news, and costs no sweep (a node reads the others' revocations again and again)
-        if (entry.isEverywhere()) {
-            Instant before = everywhere.get(entry.userId());
-            if (before != null && !entry.at().isAfter(before) || !isLive(entry.at())) {
-                return false;
-            }
-            forgetExpired();
-            everywhere.put(entry.userId(), entry.at());
-            return true;
-        }
-        if (tokens.containsKey(entry.tokenId()) || !entry.at().isAfter(clock.instant())) {
-            return false;
+    public boolean add(Entry entry) {
+        if (entry.isStamp()) {
+            Long before = stamps.put(entry.userId(), entry.stamp());
+            return before == null || before != entry.stamp();
         }
         forgetExpired();
-        tokens.put(entry.tokenId(), entry);
-        return true;
-    }
-
-    /** Called with each revocation this node makes (not the ones it hears of): step 10 tells the other nodes. */
-    public void onRevoke(Consumer<Entry> listener) {
-        this.onRevoke = listener;
-    }
-
-    /** What is remembered now, for a node that must tell the others again. */
-    public List<Entry> entries() {
-        forgetExpired();
-        List<Entry> entries = new ArrayList<>(tokens.values());
-        everywhere.forEach((userId, cutoff) -> entries.add(Entry.everywhere(userId, cutoff)));
-        return entries;
+        return remember(entry.tokenId(), entry.expiresAt());
     }
 
     public boolean isRevoked(SignedIn signedIn) {
-        if (tokens.containsKey(signedIn.tokenId())) {
-            return true;
-        }
-        Instant cutoff = everywhere.get(signedIn.user().id());
-        // iat counts whole seconds: a token issued in the very second of the logout is void too
-        return cutoff != null && (signedIn.issuedAt() == null || signedIn.issuedAt().getEpochSecond() <= cutoff.getEpochSecond());
+        return tokens.containsKey(signedIn.tokenId()) || signedIn.stamp() != stampOf(signedIn.user());
     }
 
-    /** How many entries are kept: a bound, checked by the tests. */
+    /** The stamp that /login writes into this user's new tokens. */
+    public long stampOf(User user) {
+        return stamps.getOrDefault(user.id(), FIRST_STAMP);
+    }
+
+    /** How many revoked tokens are remembered: a bound, checked by the tests. */
     public int size() {
-        return tokens.size() + everywhere.size();
+        return tokens.size();
     }
 
-    /** Whether an "everywhere" of this moment can still matter: a token issued before it expires a lifetime (and a rounded second) after. */
-    private boolean isLive(Instant cutoff) {
-        return cutoff.plus(lifetime).plusSeconds(1).isAfter(clock.instant());
+    /** A random stamp, never the one it replaces: the old tokens must not come back. */
+    static long newStamp(long old) {
+        long stamp;
+        do {
+            stamp = ThreadLocalRandom.current().nextLong();
+        } while (stamp == old || stamp == FIRST_STAMP);
+        return stamp;
     }
 
-    /** Drops what can no longer matter: a revoked token that has expired, an "everywhere" older than a lifetime. */
-    private void forgetExpired() {
+    /** Remembers a revoked token until it expires; says whether it was news. */
+    synchronized boolean remember(String tokenId, Instant expiresAt) {
+        if (!expiresAt.isAfter(clock.instant()) || tokens.putIfAbsent(tokenId, expiresAt) != null) {
+            return false;
+        }
+        byExpiry.add(Map.entry(tokenId, expiresAt));
+        return true;
+    }
+
+    /** Drops the revoked tokens that have expired: from the head of the queue, each once. */
+    synchronized void forgetExpired() {
         Instant now = clock.instant();
-        tokens.values().removeIf(entry -> !entry.at().isAfter(now));
-        everywhere.values().removeIf(cutoff -> !isLive(cutoff));
+        while (!byExpiry.isEmpty() && !byExpiry.peek().getValue().isAfter(now)) {
+            tokens.remove(byExpiry.poll().getKey());
+        }
     }
 }

@@ -1,22 +1,16 @@
 package kata;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
-import java.util.Set;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import kata.Revocations.Entry;
-import org.redisson.api.RAtomicLong;
-import org.redisson.api.RScoredSortedSet;
-import org.redisson.api.RTopic;
+import org.redisson.api.RScript;
 import org.redisson.client.codec.StringCodec;
-import org.redisson.client.protocol.ScoredEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,52 +20,76 @@ import org.slf4j.LoggerFactory;
  * is checked on every request and handshake: no Redis round trip there), and the nodes keep their
  * copies equal through Redis:
  * <ul>
- * <li>a node that revokes stores the revocation in Redis, in a sorted set scored with the moment it can
- * be forgotten ({@code kata:revoked:tokens}: "userId tokenId", scored with the token's expiry;
- * {@code kata:revoked:users}: "userId", scored with the moment of the "everywhere"), then publishes it
- * on the topic {@code kata:revoked};</li>
- * <li>every node that hears it remembers it and ends that user's connections that it revokes;</li>
- * <li>every node reads both sets when it starts, and again whenever they changed, which it asks every
- * {@link #SYNC} ({@code kata:revoked:version}, a random number drawn anew at each change; one small read when
- * nothing changed): so a
- * node that was cut off from Redis, or a revocation made while Redis was away, catches up within that
- * time once Redis answers.</li>
+ * <li>a logout is answered only once it is stored where every node will see it: one script, run by Redis
+ * as one step, appends it to the log {@code kata:revocations} (a stream), forgets what is older than a
+ * token's lifetime by Redis's own clock, keeps a new stamp in {@code kata:stamps} (a hash, one field per
+ * user), and publishes it on {@code kata:revoked}. When Redis does not answer, the logout is refused
+ * (503) and nothing changes: a logout answered 200 can no longer be lost with the node that made it;</li>
+ * <li>every node that hears it remembers it and ends that user's connections it revokes;</li>
+ * <li>every node reads the stamps and the whole log when it starts, before it serves anyone, then, every
+ * {@link #SYNC}, the entries after the last one it read (one small read when nothing changed): a message
+ * it missed arrives within that time. After Redis did not answer, it reads everything again.</li>
  * </ul>
+ * Stamps are ordered by their place in the log, so two nodes that hear two "everywhere"s of one user in
+ * different orders keep the same, last one.
  */
 public final class SharedRevocations implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedRevocations.class);
 
-    /** How often each node writes what it could not, and reads what it may have missed. */
+    /** How often each node reads what it may have missed. */
     static final Duration SYNC = Duration.ofSeconds(1);
 
     private static final String TOPIC = "kata:revoked";
-    private static final String TOKENS = "kata:revoked:tokens";
-    private static final String USERS = "kata:revoked:users";
-    private static final String VERSION = "kata:revoked:version";
+    private static final String LOG_KEY = "kata:revocations";
+    private static final String STAMPS = "kata:stamps";
+    /** How many entries of the log one read brings. */
+    private static final int BATCH = 10_000;
+
+    /**
+     * KEYS: the log, the stamps. ARGV: the entry, the user if it is a stamp (else ""), how long an entry can
+     * matter in ms, the topic. Appends, trims by Redis's clock, keeps the stamp, publishes "id entry".
+     */
+    private static final String STORE = """
+            local id = redis.call('XADD', KEYS[1], '*', 'e', ARGV[1])
+            local now = redis.call('TIME')
+            redis.call('XTRIM', KEYS[1], 'MINID', tonumber(now[1]) * 1000 - tonumber(ARGV[3]))
+            if ARGV[2] ~= '' then redis.call('HSET', KEYS[2], ARGV[2], id .. ' ' .. ARGV[1]) end
+            redis.call('PUBLISH', ARGV[4], id .. ' ' .. ARGV[1])
+            return id
+            """;
+
+    /** KEYS: the log. ARGV: where to start ("-", or "(" and the last id read), how many. Gives id, entry, id, entry... */
+    private static final String READ = """
+            local entries = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ARGV[2])
+            local flat = {}
+            for _, entry in ipairs(entries) do
+              flat[#flat + 1] = entry[1]
+              flat[#flat + 1] = entry[2][2]
+            end
+            return flat
+            """;
 
     private final RedisAdapter adapter;
     private final Revocations revocations;
     private final SocketServer sockets;
     private final Users users;
-    private final Clock clock;
-    private final Duration lifetime;
-    /** What this node revoked and could not write to Redis yet. */
-    private final Set<Entry> unwritten = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean syncing = new AtomicBoolean();
-    /** The version of the sets when this node last read them. */
-    private volatile long pulled;
+    /** How long an entry of the log can matter: a token's lifetime, and the clocks' leeway. */
+    private final Duration horizon;
+    /** Per user, the place in the log of the stamp this node has: an older one heard later is ignored. */
+    private final Map<Integer, LogId> stampIds = new ConcurrentHashMap<>();
+    /** The last entry of the log read (not heard: messages may come in any order); null to read it all. */
+    private volatile String lastRead;
     private final ScheduledExecutorService timer;
 
-    public SharedRevocations(RedisAdapter adapter, Revocations revocations, SocketServer sockets, Users users, Clock clock, Duration lifetime) {
+    public SharedRevocations(RedisAdapter adapter, Revocations revocations, SocketServer sockets, Users users, Duration lifetime) {
         this.adapter = adapter;
         this.revocations = revocations;
         this.sockets = sockets;
         this.users = users;
-        this.clock = clock;
-        this.lifetime = lifetime;
+        this.horizon = lifetime.plus(Tokens.CLOCK_SKEW);
         // listen first, then read what is there: nothing published in between is missed
-        topic().addListener(String.class, (channel, message) -> heard(message));
+        adapter.redis().getTopic(TOPIC, StringCodec.INSTANCE).addListener(String.class, (channel, message) -> heard(message));
         revocations.onRevoke(this::revoked);
         timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "revocations-sync");
@@ -79,44 +97,55 @@ public final class SharedRevocations implements AutoCloseable {
             return thread;
         });
         // what the others revoked before this node started: read now, before it serves anyone
-        pulled = pull();
+        readAll();
         timer.scheduleWithFixedDelay(this::sync, SYNC.toMillis(), SYNC.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** This node revoked a token (or all of a user's): the other nodes must hear of it. */
+    /** This node revokes a token (or all of a user's): stored for every node first, or refused. */
     private void revoked(Entry entry) {
-        unwritten.add(entry);
-        adapter.write("revocation", () -> publish(entry));
-    }
-
-    private void publish(Entry entry) {
         // BEGIN SOLUTION
-        // stored first, then announced: a node that reads the sets after the message has it too
-        store(entry);
-        topic().publish(format(entry));
-        unwritten.remove(entry);
+        String id;
+        try {
+            id = store(entry);
+        } catch (RuntimeException e) {
+            adapter.outage().failed("a logout", e);
+            throw new HttpError(503, "the logout could not be stored: Redis does not answer. Try again");
+        }
+        // stored: now this node, which answers the logout; its own message, heard later, is no news
+        apply(LogId.parse(id), entry, false);
         // STUB
-        // // TODO step 10: store(entry) in Redis, then publish format(entry) on topic(), then drop it from
-        // // `unwritten`. (If Redis fails, the exception leaves it there, and sync() tries again.)
+        // // TODO step 10: store(entry) where every node sees it; it gives the entry's id in the log. When Redis
+        // // fails (a RuntimeException), throw new HttpError(503, "...") and change nothing: a 200 promises that
+        // // the other nodes will know. Then apply(LogId.parse(id), entry, false): this node remembers it, and LogoutRoute
+        // // ends the connections here.
         // END SOLUTION
     }
 
     /** Another node's revocation (or this node's own, which is no news here). */
     private void heard(String message) {
+        String[] idAndEntry = message.split(" ", 2);
+        LogId id;
         Entry entry;
         try {
-            entry = parse(message);
+            id = LogId.parse(idAndEntry[0]);
+            entry = parse(idAndEntry[1]);
         } catch (RuntimeException e) {
             LOG.warn("ignored a revocation that does not parse: {}", e.toString());
             return;
         }
-        apply(entry);
+        apply(id, entry, true);
     }
 
-    /** Remembers a revocation and, if it is news, ends the connections here that it revokes. */
-    private void apply(Entry entry) {
+    /**
+     * Remembers a revocation, the {@code id}th of the log; if it is news and {@code endHere}, ends the
+     * connections of this node that it revokes.
+     */
+    private void apply(LogId id, Entry entry, boolean endHere) {
+        if (entry.isStamp() && !isNewestStamp(entry.userId(), id)) {
+            return;
+        }
         // BEGIN SOLUTION
-        if (revocations.add(entry)) {
+        if (revocations.add(entry) && endHere) {
             users.byId(entry.userId()).ifPresent(user -> {
                 int ended = sockets.end(user, revocations::isRevoked, "logged out");
                 if (ended > 0) {
@@ -125,94 +154,95 @@ public final class SharedRevocations implements AutoCloseable {
             });
         }
         // STUB
-        // // TODO step 10: remember the entry in `revocations`; if it is news, end this user's connections here
-        // // that it revokes: sockets.end(user, revocations::isRevoked, "logged out") (users.byId finds the user).
+        // // TODO step 10: remember the entry in `revocations`; if it is news and endHere, end this user's
+        // // connections here that it revokes: sockets.end(user, revocations::isRevoked, "logged out")
+        // // (users.byId finds the user).
         // END SOLUTION
     }
 
-    /** Writes what could not be written, then reads both sets and applies what is news. */
-    private void sync() {
-        if (!syncing.compareAndSet(false, true)) {
-            return;
-        }
-        adapter.write("revocations sync", () -> {
-            try {
-                for (Entry entry : unwritten) {
-                    publish(entry);
-                }
-                if (version().get() != pulled) {
-                    pulled = pull();
-                }
-            } finally {
-                syncing.set(false);
-            }
+    /** Whether this stamp comes after the one this node has for the user (and keeps its place if so). */
+    private boolean isNewestStamp(int userId, LogId id) {
+        boolean[] newest = {false};
+        stampIds.compute(userId, (user, known) -> {
+            newest[0] = known == null || id.isAfter(known);
+            return newest[0] ? id : known;
         });
+        return newest[0];
     }
 
-    /** Reads both sets, and applies what is news; gives the version read before them. */
-    private long pull() {
-        long version = version().get();
-        double now = clock.millis();
-        for (ScoredEntry<String> token : tokens().entryRange(now, false, Double.POSITIVE_INFINITY, true)) {
-            String[] parts = token.getValue().split(" ", 2);
-            apply(new Entry(Integer.parseInt(parts[0]), parts[1], Instant.ofEpochMilli(token.getScore().longValue())));
+    /** Reads what was added to the log since the last read; everything, after Redis failed to answer. */
+    private void sync() {
+        try {
+            if (lastRead == null) {
+                readAll();
+            } else {
+                readFrom("(" + lastRead);
+            }
+            adapter.outage().succeeded();
+        } catch (RuntimeException e) {
+            // what this node missed meanwhile may have left the log (a stamp stays in the stamps): read it all
+            lastRead = null;
+            adapter.outage().failed("revocations sync", e);
         }
-        Collection<ScoredEntry<String>> cutoffs = usersSet().entryRange(now - lifetime.plusSeconds(1).toMillis(), false, Double.POSITIVE_INFINITY, true);
-        for (ScoredEntry<String> cutoff : cutoffs) {
-            apply(Entry.everywhere(Integer.parseInt(cutoff.getValue()), Instant.ofEpochMilli(cutoff.getScore().longValue())));
-        }
-        return version;
     }
 
-    private void store(Entry entry) {
-        long now = clock.millis();
-        if (entry.isEverywhere()) {
-            RScoredSortedSet<String> cutoffs = usersSet();
-            cutoffs.addIfGreater(entry.at().toEpochMilli(), String.valueOf(entry.userId()));
-            cutoffs.removeRangeByScore(Double.NEGATIVE_INFINITY, true, now - lifetime.plusSeconds(1).toMillis(), true);
-            cutoffs.expire(lifetime.plusSeconds(1));
-        } else {
-            RScoredSortedSet<String> revoked = tokens();
-            revoked.add(entry.at().toEpochMilli(), entry.userId() + " " + entry.tokenId());
-            revoked.removeRangeByScore(Double.NEGATIVE_INFINITY, true, now, true);
-            // every token expires within a lifetime: so does the set, once nobody adds to it
-            revoked.expire(lifetime.plusSeconds(1));
+    /** The stamps, then the whole log. */
+    private void readAll() {
+        Map<String, String> stamps = adapter.redis().<String, String>getMap(STAMPS, StringCodec.INSTANCE).readAllMap();
+        for (String message : stamps.values()) {
+            heard(message);
         }
-        // random rather than counted: a Redis restarted empty cannot come back to a version a node has seen
-        version().set(ThreadLocalRandom.current().nextLong());
+        readFrom("-");
+    }
+
+    private void readFrom(String start) {
+        List<String> flat;
+        do {
+            flat = adapter.redis().getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_ONLY, READ, RScript.ReturnType.MULTI,
+                    List.of(LOG_KEY), start, String.valueOf(BATCH));
+            for (int i = 0; i + 1 < flat.size(); i += 2) {
+                heard(flat.get(i) + " " + flat.get(i + 1));
+                lastRead = flat.get(i);
+            }
+            start = "(" + lastRead;
+        } while (flat.size() == 2 * BATCH);
+    }
+
+    /** Stores one revocation for every node, as one step of Redis; gives its id in the log. */
+    private String store(Entry entry) {
+        String text = format(entry);
+        return adapter.redis().getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, STORE, RScript.ReturnType.VALUE,
+                List.of(LOG_KEY, STAMPS), text, entry.isStamp() ? String.valueOf(entry.userId()) : "",
+                String.valueOf(horizon.toMillis()), TOPIC);
     }
 
     static String format(Entry entry) {
-        return entry.isEverywhere()
-                ? "user " + entry.userId() + " " + entry.at().toEpochMilli()
-                : "token " + entry.userId() + " " + entry.tokenId() + " " + entry.at().toEpochMilli();
+        return entry.isStamp()
+                ? "stamp " + entry.userId() + " " + entry.stamp()
+                : "token " + entry.userId() + " " + entry.expiresAt().toEpochMilli() + " " + entry.tokenId();
     }
 
-    static Entry parse(String message) {
-        String[] parts = message.split(" ");
-        if (parts[0].equals("user") && parts.length == 3) {
-            return Entry.everywhere(Integer.parseInt(parts[1]), Instant.ofEpochMilli(Long.parseLong(parts[2])));
+    static Entry parse(String text) {
+        String[] parts = text.split(" ", 4);
+        if (parts[0].equals("stamp") && parts.length == 3) {
+            return Entry.stamp(Integer.parseInt(parts[1]), Long.parseLong(parts[2]));
         }
         if (parts[0].equals("token") && parts.length == 4) {
-            return new Entry(Integer.parseInt(parts[1]), parts[2], Instant.ofEpochMilli(Long.parseLong(parts[3])));
+            return new Entry(Integer.parseInt(parts[1]), parts[3], Instant.ofEpochMilli(Long.parseLong(parts[2])), 0);
         }
-        throw new IllegalArgumentException("not a revocation: " + message.length() + " characters");
+        throw new IllegalArgumentException("not a revocation: " + text.length() + " characters");
     }
 
-    private RTopic topic() {
-        return adapter.redis().getTopic(TOPIC, StringCodec.INSTANCE);
-    }
+    /** The place of an entry in the log: Redis's milliseconds, then a sequence number. */
+    record LogId(long millis, long sequence) {
+        static LogId parse(String id) {
+            int dash = id.indexOf('-');
+            return new LogId(Long.parseLong(id.substring(0, dash)), Long.parseLong(id.substring(dash + 1)));
+        }
 
-    private RAtomicLong version() {
-        return adapter.redis().getAtomicLong(VERSION);
-    }
-
-    private RScoredSortedSet<String> tokens() {
-        return adapter.redis().getScoredSortedSet(TOKENS, StringCodec.INSTANCE);
-    }
-
-    private RScoredSortedSet<String> usersSet() {
-        return adapter.redis().getScoredSortedSet(USERS, StringCodec.INSTANCE);
+        boolean isAfter(LogId other) {
+            return millis != other.millis ? millis > other.millis : sequence > other.sequence;
+        }
     }
 
     @Override

@@ -48,15 +48,15 @@ public final class App implements AutoCloseable {
     public static App start(Config config) {
         Users users = Users.demo();
         Tokens tokens = new Tokens(config.signingKey(), config.clock(), config.tokenLifetime());
-        Revocations revocations = new Revocations(config.clock(), config.tokenLifetime());
+        Revocations revocations = new Revocations(config.clock());
         JwtStrategy strategy = new JwtStrategy(tokens, users, revocations);
         PageOrigins page = new PageOrigins(config.host());
-        SocketServer sockets = new SocketServer(config, new SocketAuth(strategy, page), new AuthPayload(strategy));
+        SocketServer sockets = new SocketServer(config, new SocketAuth(strategy, page), new AuthPayload(strategy), strategy);
         Javalin http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = config.host();
             WebPage.serve(cfg, config.webDir());
-            cfg.routes.post("/login", new LoginRoute(users, tokens));
+            cfg.routes.post("/login", new LoginRoute(users, tokens, revocations));
             cfg.routes.get("/self", new SelfRoute(strategy));
             cfg.routes.post("/notify", new NotifyRoute(strategy, sockets.rooms()));
             cfg.routes.post("/logout", new LogoutRoute(strategy, revocations, sockets));

@@ -18,10 +18,12 @@ public final class LoginRoute implements Handler {
 
     private final Users users;
     private final Tokens tokens;
+    private final Revocations revocations;
 
-    public LoginRoute(Users users, Tokens tokens) {
+    public LoginRoute(Users users, Tokens tokens, Revocations revocations) {
         this.users = users;
         this.tokens = tokens;
+        this.revocations = revocations;
     }
 
     @Override
@@ -39,6 +41,7 @@ public final class LoginRoute implements Handler {
             throw new HttpError(401, "invalid credentials");
         }
         LOG.info("authentication OK");
-        ctx.json(Map.of("token", tokens.sign(user.get())));
+        // the user's stamp goes into the token: a "log out everywhere" changes it, and voids this token (step 09)
+        ctx.json(Map.of("token", tokens.sign(user.get(), revocations.stampOf(user.get()))));
     }
 }

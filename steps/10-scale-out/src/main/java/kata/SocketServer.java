@@ -54,6 +54,8 @@ public final class SocketServer implements AutoCloseable {
     public static final String SESSION_ENDED = "session_ended";
     /** Set when the transport is bound: the next call of the connect listener is the CONNECT packet. */
     private static final String BOUND = "bound";
+    /** Set when a session's sign-in was revoked before its CONNECT: the reason its CONNECT will get. */
+    private static final String REFUSED = "refused";
     /** Set when the connection's CONNECT was accepted: only then does it count as online. */
     private static final String CONNECTED = "connected";
     /** How long a refused session stays open, so that the refusal reaches the client before the close. */
@@ -67,6 +69,7 @@ public final class SocketServer implements AutoCloseable {
     private final UserRooms rooms;
     private final Presence presence;
     private final AuthPayload payload;
+    private final JwtStrategy strategy;
     private final Duration connectTimeout;
     /** Closes the sessions that have not completed an authenticated CONNECT in time: one timer each. */
     private final ScheduledThreadPoolExecutor timers;
@@ -77,7 +80,7 @@ public final class SocketServer implements AutoCloseable {
     private int port;
 
     /** {@code adapter} is null for one node alone, else its link to the other nodes through Redis. */
-    public SocketServer(Config config, SocketAuth auth, AuthPayload payload, RedisAdapter adapter) {
+    public SocketServer(Config config, SocketAuth auth, AuthPayload payload, JwtStrategy strategy, RedisAdapter adapter) {
         Configuration io = new Configuration();
         io.setHostname(config.host());
         io.setPort(config.ioPort());
@@ -100,6 +103,7 @@ public final class SocketServer implements AutoCloseable {
         rooms = new UserRooms(server);
         presence = adapter == null ? new Presence(server) : new Presence(server, adapter, config.presenceLease(), config.clock());
         this.payload = payload;
+        this.strategy = strategy;
         connectTimeout = config.connectTimeout();
         clock = config.clock();
         timers = new ScheduledThreadPoolExecutor(1, runnable -> {
@@ -151,7 +155,10 @@ public final class SocketServer implements AutoCloseable {
             // connect listeners. The client may then send whoami, or be sent an event, before
             // onConnectPacket has run. The handshake has proved who it is, so the user and the room come
             // now; the connection counts as online only once its CONNECT is accepted (see isOnline).
-            accept(client, fromHeader);
+            if (!accept(client, fromHeader)) {
+                // logged out between the handshake and now: its CONNECT will be refused
+                client.set(REFUSED, "invalid token");
+            }
         }
         closeAfter(client, connectTimeout, "no Socket.IO CONNECT within " + connectTimeout.toMillis() + " ms");
     }
@@ -174,9 +181,10 @@ public final class SocketServer implements AutoCloseable {
             Packet error = new Packet(PacketType.MESSAGE, client.getEngineIOVersion());
             error.setSubType(PacketType.ERROR);
             error.setNsp(Namespace.DEFAULT_NAME);
-            error.setData(Map.of("message", "no token"));
+            String reason = client.has(REFUSED) ? client.get(REFUSED) : "no token";
+            error.setData(Map.of("message", reason));
             client.send(error);
-            refusal(client, "no token");
+            refusal(client, reason);
             return;
         }
         // accepted by the handshake's header, which gave it its user and room when its transport was bound
@@ -189,8 +197,12 @@ public final class SocketServer implements AutoCloseable {
      * is already counted.
      */
     private void connected(SocketIOClient client, User user) {
-        cancelTimer(client);
         client.set(CONNECTED, Boolean.TRUE);
+        if (userOf(client) == null) {
+            // ended by a logout a moment ago: its close stands
+            return;
+        }
+        cancelTimer(client);
         presence.connected(user);
         LOG.info("{} connected", user.username());
     }
@@ -200,14 +212,25 @@ public final class SocketServer implements AutoCloseable {
         return userOf(client) != null && client.has(CONNECTED);
     }
 
-    /** Before netty-socketio answers the CONNECT: the room is joined before the client hears "connected". */
-    private void accept(SocketIOClient client, SignedIn signedIn) {
+    /**
+     * Before netty-socketio answers the CONNECT: the room is joined before the client hears "connected".
+     * False when the token was revoked meanwhile: then the connection has no user and no room.
+     */
+    private boolean accept(SocketIOClient client, SignedIn signedIn) {
         client.set(USER, signedIn.user());
         client.set(SIGNED_IN, signedIn);
         rooms.join(client, signedIn.user());
+        // asked again now that a logout can find this connection in the room: a logout that ran between the
+        // token's check and the join did not see it, and would leave it open until exp
+        if (strategy.isRevoked(signedIn)) {
+            LOG.info("{}'s token was revoked while it connected", signedIn.user().username());
+            detach(client);
+            return false;
+        }
         // a timer of its own, not a sweep over all connections: it fires at exp, whatever the others do
         long millisLeft = Math.max(0, Duration.between(clock.instant(), signedIn.expiresAt()).toMillis());
         expiries.put(client.getSessionId(), timers.schedule(() -> end(client, "session expired"), millisLeft, TimeUnit.MILLISECONDS));
+        return true;
     }
 
     /**
@@ -264,7 +287,8 @@ public final class SocketServer implements AutoCloseable {
 
     /**
      * The CONNECT's auth payload (called only when there is one). Every token the client presents must be
-     * good: a bad payload is refused even beside a good header, and header and payload must name the same user.
+     * good: a bad payload is refused even beside a good header. And one connection, one token: a header and a
+     * payload must be the same token, or a logout of one would leave the connection to the other.
      */
     private AuthTokenResult onAuthPayload(Object auth, SocketIOClient client) {
         SignedIn signedIn;
@@ -274,12 +298,15 @@ public final class SocketServer implements AutoCloseable {
             return refusal(client, e.reason());
         }
         SignedIn fromHeader = client.get(HANDSHAKE);
-        if (fromHeader != null && fromHeader.user().id() != signedIn.user().id()) {
+        if (fromHeader != null && !fromHeader.sameTokenAs(signedIn)) {
             return refusal(client, "invalid token");
         }
         // here, before netty-socketio answers the CONNECT: the room is joined, and the connection online,
-        // before the client hears "connected"
-        accept(client, signedIn);
+        // before the client hears "connected". With the header's token it joined when its transport was
+        // bound, and has no user now if that token was revoked since.
+        if (fromHeader == null ? !accept(client, signedIn) : userOf(client) == null) {
+            return refusal(client, "invalid token");
+        }
         connected(client, signedIn.user());
         return AuthTokenResult.AuthTokenResultSuccess;
     }
