@@ -69,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * memory: at most {@link #MOST_KEYS} of them, and each forgotten after a minute unused, when it is full
  * again and forgetting it changes nothing. Under a flood of new keys, Caffeine's admission policy keeps
  * the keys that are used often (the flooder's own among them) and lets the one-time keys go first. Each
- * node keeps its own buckets (step 10 too): several nodes let a client make the allowance once per node.
+ * node keeps its own buckets (step 10 too): with several nodes a client gets the allowance once per node.
  */
 public final class RateLimits {
 

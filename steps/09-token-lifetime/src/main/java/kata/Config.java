@@ -48,9 +48,10 @@ public record Config(String host, int port, int ioPort, Path webDir, SecretKey s
     }
 
     /**
-     * Per minute. A person logs in a few times an hour; a workshop room of 30 behind one NAT address
-     * logs in about as often as that address's limit allows, in tabs that reconnect a few times a minute.
-     * Password guessing is slowed by the limit per user, which no number of addresses gets around.
+     * Per minute. The defaults let a person use several tabs and reload at will, and a workshop room of 30
+     * behind one NAT address log in four times a minute each, log out twice, and reconnect three tabs each
+     * at once after a restart (90 handshakes). Password guessing is held back by the limit per username,
+     * which no number of addresses gets around.
      */
     static Limits limits(Map<String, String> env) {
         return new Limits(
