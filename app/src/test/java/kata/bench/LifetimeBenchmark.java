@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,8 +53,9 @@ public final class LifetimeBenchmark {
 
     public static void main(String[] args) throws Exception {
         // 20 s tokens: time enough to open every socket before the first one expires
-        App app = App.start(Config.fromEnvironment(Map.of("HOST", "127.0.0.1", "PORT", "0", "IO_PORT", "0",
-                "JWT_SECRET", TestEnv.SECRET, "TOKEN_LIFETIME", "20", "WEB_DIR", TestEnv.root().resolve("web/public").toString())));
+        Map<String, String> env = new HashMap<>(TestEnv.variables());
+        env.put("TOKEN_LIFETIME", "20");
+        App app = App.start(Config.fromEnvironment(env));
         String url = "http://127.0.0.1:" + app.ioPort();
         try {
             System.out.println("warm-up: " + SOCKETS + " connections and " + LOGOUT_ROUNDS + " logouts");

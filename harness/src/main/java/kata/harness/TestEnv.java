@@ -2,6 +2,7 @@ package kata.harness;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /** The environment variables the tests give the app, as a person would give them to {@code ./kata run}. */
@@ -17,12 +18,27 @@ public final class TestEnv {
     }
 
     public static Map<String, String> variables() {
-        return Map.of(
+        Map<String, String> env = new HashMap<>(Map.of(
                 "HOST", "127.0.0.1",
                 "PORT", "0",
                 "IO_PORT", "0",
                 "JWT_SECRET", SECRET,
-                "WEB_DIR", root().resolve("web/public").toString());
+                "WEB_DIR", root().resolve("web/public").toString()));
+        env.putAll(generousLimits());
+        return Map.copyOf(env);
+    }
+
+    /**
+     * Rate limits (step 09 on) that the tests and benchmarks never reach: they log in and connect hundreds
+     * of times a minute, all from 127.0.0.1. RateLimitTest sets low ones of its own. Earlier steps ignore them.
+     */
+    public static Map<String, String> generousLimits() {
+        String perMinute = "1000000";
+        return Map.of(
+                "LOGIN_LIMIT_PER_USER", perMinute,
+                "LOGIN_LIMIT_PER_ADDRESS", perMinute,
+                "LOGOUT_LIMIT_PER_ADDRESS", perMinute,
+                "HANDSHAKE_LIMIT_PER_ADDRESS", perMinute);
     }
 
     public static byte[] secretBytes() {

@@ -39,13 +39,15 @@ import java.lang.reflect.Field;
  *
  * <p>All are written up in docs/netty-socketio-bugs.md. They can go when a netty-socketio release
  * fixes them: then {@code LibraryBugsTest} (in app/) fails, and this class, its two helpers and the
- * one call in each SocketServer can be deleted; all but two choices that are no workarounds and
- * stay: {@link BroadcastEncoding}, which encodes an event sent to a room once, and websockets
- * without compression, as engine.io's (see {@link Pipeline#start}).
+ * one call in each SocketServer can be deleted; all but three choices that are no workarounds and
+ * stay: {@link BroadcastEncoding}, which encodes an event sent to a room once, websockets
+ * without compression, as engine.io's (see {@link Pipeline#start}), and the limit of handshakes
+ * per client address ({@link HandshakeLimit}, from step 09 on).
  *
  * <pre>
  * SocketIOServer server = new SocketIOServer(configuration);
  * SocketIoWorkarounds.install(server);   // before server.start()
+ * SocketIoWorkarounds.install(server, gate);   // the same, with a limit of handshakes (step 09 on)
  * </pre>
  */
 public final class SocketIoWorkarounds {
@@ -56,8 +58,17 @@ public final class SocketIoWorkarounds {
 
     /** Replaces the server's channel initializer with one that carries both fixes. Call it before start(). */
     public static void install(SocketIOServer server) {
+        install(server, null);
+    }
+
+    /**
+     * The same, and a limit of handshakes per client address: one over the limit is answered 429 with a
+     * {@code Retry-After} header before a session is made ({@link HandshakeLimit}). Not a workaround: it
+     * lives here because it is a handler of the same pipeline.
+     */
+    public static void install(SocketIOServer server, HandshakeGate handshakes) {
         releaseDefaultInitializer(server);
-        server.setPipelineFactory(new Pipeline());
+        server.setPipelineFactory(new Pipeline(handshakes));
         // netty-socketio turns SO_REUSEADDR off (SocketConfig), where the JDK turns it on: a node restarted
         // after a kill -9 could not listen on its port again until the old connections' TIME_WAIT ends
         server.getConfiguration().getSocketConfig().setReuseAddress(true);
@@ -72,13 +83,20 @@ public final class SocketIoWorkarounds {
         static final String STRAY_DISCONNECTS = "strayDisconnects";
         private static final StrayDisconnects STRAY_DISCONNECTS_HANDLER = new StrayDisconnects();
         static final String CONNECT_BEFORE_OPEN = "connectBeforeOpen";
+        static final String HANDSHAKE_LIMIT = "handshakeLimit";
         private static final ConnectionClose CONNECTION_CLOSE_HANDLER = new ConnectionClose();
 
+        private final HandshakeGate handshakes;
+        private HandshakeLimit handshakeLimit;
         private EncoderHandler encoder;
         private UpgradeNoops upgradeNoops;
         private UnknownSessions unknownSessions;
         private OrphanSessions orphanSessions;
         private ConnectBeforeOpen connectBeforeOpen;
+
+        Pipeline(HandshakeGate handshakes) {
+            this.handshakes = handshakes;
+        }
 
         @Override
         public void start(Configuration configuration, NamespacesHub namespacesHub) {
@@ -101,6 +119,9 @@ public final class SocketIoWorkarounds {
                 unknownSessions = new UnknownSessions(registry, configuration);
                 orphanSessions = new OrphanSessions(namespacesHub, registry);
             }
+            if (handshakes != null) {
+                handshakeLimit = new HandshakeLimit(handshakes, configuration.getContext(), configuration.getOrigin(), configuration.isEnableCors());
+            }
             AuthorizeHandler authorization = authorizationOf(this);
             if (authorization != null) {
                 connectBeforeOpen = new ConnectBeforeOpen(authorization, namespacesHub, configuration.getContext());
@@ -120,6 +141,10 @@ public final class SocketIoWorkarounds {
             if (unknownSessions != null) {
                 // after the handshake's authorization, before the transports look the session up
                 pipeline.addBefore(XHR_POLLING_TRANSPORT, UNKNOWN_SESSIONS, unknownSessions);
+            }
+            if (handshakeLimit != null) {
+                // before the library's handshake makes a session, and before the app's AuthorizationListener runs
+                pipeline.addBefore(AUTHORIZE_HANDLER, HANDSHAKE_LIMIT, handshakeLimit);
             }
             if (connectBeforeOpen != null) {
                 // after the handshake's authorization made the session, before a transport sends its OPEN

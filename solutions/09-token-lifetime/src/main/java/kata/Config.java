@@ -17,9 +17,17 @@ import javax.crypto.SecretKey;
  * {@code CONNECT_TIMEOUT_MS} (default 45000, Node's {@code connectTimeout}): how long a session may
  * stay open without completing an authenticated Socket.IO CONNECT, and {@code TOKEN_LIFETIME} (default
  * 3600, in seconds): how long a token from /login is valid, and so how long a connection opened with it lives.
+ *
+ * <p>Rate limits ({@link RateLimits}), each a number of requests per minute from one client address, or
+ * for one username: {@code LOGIN_LIMIT_PER_USER} (default 10), {@code LOGIN_LIMIT_PER_ADDRESS} (120),
+ * {@code LOGOUT_LIMIT_PER_ADDRESS} (60) and {@code HANDSHAKE_LIMIT_PER_ADDRESS} (300, Socket.IO handshakes).
  */
 public record Config(String host, int port, int ioPort, Path webDir, SecretKey signingKey, boolean randomKey, Clock clock,
-        Duration pingInterval, Duration pingTimeout, Duration connectTimeout, Duration tokenLifetime) {
+        Duration pingInterval, Duration pingTimeout, Duration connectTimeout, Duration tokenLifetime, Limits limits) {
+
+    /** How many requests per minute each key may make (see {@link RateLimits}). */
+    public record Limits(int loginsPerUser, int loginsPerAddress, int logoutsPerAddress, int handshakesPerAddress) {
+    }
 
     public static Config fromEnvironment(Map<String, String> env) {
         String secret = env.get("JWT_SECRET");
@@ -35,12 +43,28 @@ public record Config(String host, int port, int ioPort, Path webDir, SecretKey s
                 millis(env, "PING_INTERVAL_MS", 25_000),
                 millis(env, "PING_TIMEOUT_MS", 20_000),
                 millis(env, "CONNECT_TIMEOUT_MS", 45_000),
-                seconds(env, "TOKEN_LIFETIME", 3600));
+                seconds(env, "TOKEN_LIFETIME", 3600),
+                limits(env));
+    }
+
+    /**
+     * Per minute. The defaults let a person use several tabs and reload at will, and a workshop room of 30
+     * behind one NAT address log in four times a minute each, log out twice, and reconnect three tabs each
+     * at once after a restart (90 handshakes). Password guessing is held back by the limit per username,
+     * which no number of addresses gets around.
+     */
+    static Limits limits(Map<String, String> env) {
+        return new Limits(
+                perMinute(env, "LOGIN_LIMIT_PER_USER", 10),
+                perMinute(env, "LOGIN_LIMIT_PER_ADDRESS", 120),
+                perMinute(env, "LOGOUT_LIMIT_PER_ADDRESS", 60),
+                perMinute(env, "HANDSHAKE_LIMIT_PER_ADDRESS", 300));
     }
 
     /** The same configuration with another clock: tests use a fixed one to check exact times. */
     public Config withClock(Clock other) {
-        return new Config(host, port, ioPort, webDir, signingKey, randomKey, other, pingInterval, pingTimeout, connectTimeout, tokenLifetime);
+        return new Config(host, port, ioPort, webDir, signingKey, randomKey, other, pingInterval, pingTimeout, connectTimeout, tokenLifetime,
+                limits);
     }
 
     static Duration millis(Map<String, String> env, String name, int fallback) {
@@ -73,6 +97,22 @@ public record Config(String host, int port, int ioPort, Path webDir, SecretKey s
             // reported below
         }
         throw new IllegalArgumentException(name + " must be a number of seconds over 0, not \"" + value + "\"");
+    }
+
+    static int perMinute(Map<String, String> env, String name, int fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int perMinute = Integer.parseInt(value.trim());
+            if (perMinute > 0) {
+                return perMinute;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a number of requests per minute over 0, not \"" + value + "\"");
     }
 
     static int port(Map<String, String> env, String name, int fallback) {

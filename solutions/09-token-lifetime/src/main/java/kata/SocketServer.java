@@ -95,8 +95,9 @@ public final class SocketServer implements AutoCloseable {
         io.setPingInterval((int) config.pingInterval().toMillis());
         io.setPingTimeout((int) config.pingTimeout().toMillis());
         server = new SocketIOServer(io);
-        // two bugs of netty-socketio 2.0.14 (stalled upgrades, a lost 51st packet): plumbing/, not a lesson
-        SocketIoWorkarounds.install(server);
+        // two bugs of netty-socketio 2.0.14 (stalled upgrades, a lost 51st packet): plumbing/, not a lesson;
+        // and too many handshakes from one address get 429 before a session is made (RateLimits)
+        SocketIoWorkarounds.install(server, RateLimits.handshakes(config));
         rooms = new UserRooms(server);
         presence = new Presence(server);
         this.payload = payload;

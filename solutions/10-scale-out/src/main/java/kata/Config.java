@@ -22,10 +22,19 @@ import javax.crypto.SecretKey;
  * joins this node to every other node with the same Redis, {@code PRESENCE_LEASE_MS} (default 6000)
  * is how long after a node dies its users still count as connected, and {@code REDIS_OUTAGE_LOG_MS}
  * (default 10000) how often a Redis that does not answer is logged.
+ *
+ * <p>Rate limits ({@link RateLimits}), each a number of requests per minute from one client address, or
+ * for one username: {@code LOGIN_LIMIT_PER_USER} (default 10), {@code LOGIN_LIMIT_PER_ADDRESS} (120),
+ * {@code LOGOUT_LIMIT_PER_ADDRESS} (60) and {@code HANDSHAKE_LIMIT_PER_ADDRESS} (300, Socket.IO handshakes).
+ * Each node counts for itself.
  */
 public record Config(String host, int port, int ioPort, Path webDir, SecretKey signingKey, boolean randomKey, Clock clock,
         Duration pingInterval, Duration pingTimeout, Duration connectTimeout, Duration tokenLifetime, String redisUrl,
-        Duration presenceLease, Duration redisOutageLog) {
+        Duration presenceLease, Duration redisOutageLog, Limits limits) {
+
+    /** How many requests per minute each key may make (see {@link RateLimits}). */
+    public record Limits(int loginsPerUser, int loginsPerAddress, int logoutsPerAddress, int handshakesPerAddress) {
+    }
 
     public static Config fromEnvironment(Map<String, String> env) {
         String secret = env.get("JWT_SECRET");
@@ -44,7 +53,8 @@ public record Config(String host, int port, int ioPort, Path webDir, SecretKey s
                 seconds(env, "TOKEN_LIFETIME", 3600),
                 redisUrl(env),
                 millis(env, "PRESENCE_LEASE_MS", 6_000),
-                millis(env, "REDIS_OUTAGE_LOG_MS", 10_000));
+                millis(env, "REDIS_OUTAGE_LOG_MS", 10_000),
+                limits(env));
     }
 
     /** Whether this node is one of several, joined through Redis. */
@@ -64,10 +74,24 @@ public record Config(String host, int port, int ioPort, Path webDir, SecretKey s
         return url;
     }
 
+    /**
+     * Per minute. The defaults let a person use several tabs and reload at will, and a workshop room of 30
+     * behind one NAT address log in four times a minute each, log out twice, and reconnect three tabs each
+     * at once after a restart (90 handshakes). Password guessing is held back by the limit per username,
+     * which no number of addresses gets around.
+     */
+    static Limits limits(Map<String, String> env) {
+        return new Limits(
+                perMinute(env, "LOGIN_LIMIT_PER_USER", 10),
+                perMinute(env, "LOGIN_LIMIT_PER_ADDRESS", 120),
+                perMinute(env, "LOGOUT_LIMIT_PER_ADDRESS", 60),
+                perMinute(env, "HANDSHAKE_LIMIT_PER_ADDRESS", 300));
+    }
+
     /** The same configuration with another clock: tests use a fixed one to check exact times. */
     public Config withClock(Clock other) {
         return new Config(host, port, ioPort, webDir, signingKey, randomKey, other, pingInterval, pingTimeout, connectTimeout, tokenLifetime,
-                redisUrl, presenceLease, redisOutageLog);
+                redisUrl, presenceLease, redisOutageLog, limits);
     }
 
     static Duration millis(Map<String, String> env, String name, int fallback) {
@@ -100,6 +124,22 @@ public record Config(String host, int port, int ioPort, Path webDir, SecretKey s
             // reported below
         }
         throw new IllegalArgumentException(name + " must be a number of seconds over 0, not \"" + value + "\"");
+    }
+
+    static int perMinute(Map<String, String> env, String name, int fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int perMinute = Integer.parseInt(value.trim());
+            if (perMinute > 0) {
+                return perMinute;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a number of requests per minute over 0, not \"" + value + "\"");
     }
 
     static int port(Map<String, String> env, String name, int fallback) {

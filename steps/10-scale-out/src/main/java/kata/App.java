@@ -65,6 +65,8 @@ public final class App implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = config.host();
             WebPage.serve(cfg, config.webDir());
+            // too many logins or logouts get 429 before any password or token is checked
+            new RateLimits(config).register(cfg);
             cfg.routes.post("/login", new LoginRoute(users, tokens, revocations));
             cfg.routes.get("/self", new SelfRoute(strategy));
             cfg.routes.post("/notify", new NotifyRoute(strategy, sockets.rooms()));

@@ -98,8 +98,9 @@ public final class SocketServer implements AutoCloseable {
             // adapter, a RedissonStoreFactory, so that a broadcast reaches the room's connections on every node.
         }
         server = new SocketIOServer(io);
-        // two bugs of netty-socketio 2.0.14 (stalled upgrades, a lost 51st packet): plumbing/, not a lesson
-        SocketIoWorkarounds.install(server);
+        // two bugs of netty-socketio 2.0.14 (stalled upgrades, a lost 51st packet): plumbing/, not a lesson;
+        // and too many handshakes from one address get 429 before a session is made (RateLimits)
+        SocketIoWorkarounds.install(server, RateLimits.handshakes(config));
         rooms = new UserRooms(server);
         presence = adapter == null ? new Presence(server) : new Presence(server, adapter, config.presenceLease(), config.clock());
         this.payload = payload;
