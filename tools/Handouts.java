@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  *   <li>{@code check}: fails when the committed handouts are not what the READMEs give today.</li>
  * </ul>
  *
- * Only the Markdown the READMEs use is understood: headings, the "> Goal:" and "> Open:" lines,
+ * Only the Markdown the READMEs use is understood: headings, the "> Goal:", "> Open:" and "> Read:" lines,
  * paragraphs, numbered and bulleted lists, fenced code, inline code, bold and links. HTML comments
  * (the markers that the integrity check reads) are left out.
  */

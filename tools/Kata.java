@@ -153,7 +153,7 @@ public class Kata {
             if (Files.isRegularFile(readme)) {
                 for (String line : lines(readme)) {
                     Matcher title = Pattern.compile("^#\\s+Step\\s+\\d+\\s*[—-]+\\s*(.+)$").matcher(line);
-                    Matcher field = Pattern.compile("^>\\s*(Goal|Open):\\s*(.+)$").matcher(line);
+                    Matcher field = Pattern.compile("^>\\s*(Goal|Open|Read):\\s*(.+)$").matcher(line);
                     if (title.find() && !fields.containsKey("Title")) {
                         fields.put("Title", List.of(title.group(1).trim()));
                     } else if (field.find()) {
@@ -182,6 +182,11 @@ public class Kata {
         }
 
         /** The files to open: from the README, or else the files whose solution has a marked region. */
+        /** The files to read but not change ("> Read: ..." in README.md): what the step relies on. */
+        List<String> toRead() {
+            return readme().getOrDefault("Read", List.of());
+        }
+
         List<String> open() {
             List<String> o = readme().get("Open");
             if (o != null) {
@@ -318,6 +323,7 @@ public class Kata {
         for (String open : next.open()) {
             OUT.println("  Open: " + open);
         }
+        next.toRead().forEach(r -> OUT.println("  Read: " + r));
         OUT.println("  Then: ./kata watch " + next.number() + "   (it runs the tests on every save; stuck? ./kata hint " + next.number() + ")");
         return 0;
     }
@@ -691,6 +697,7 @@ public class Kata {
         OUT.println("Step " + step.number() + ", " + step.title());
         step.goal().ifPresent(g -> OUT.println("  Goal: " + g));
         step.open().forEach(o -> OUT.println("  Open: " + o));
+        step.toRead().forEach(r -> OUT.println("  Read: " + r));
         OUT.println("Watching " + relative(step.main()) + ": every save runs the tests again.");
         OUT.println("Keys (then Enter): r run again, h next hint, q quit.");
         OUT.println();
@@ -1173,6 +1180,7 @@ public class Kata {
         OUT.println("You start at step " + target.number() + ", " + target.title() + ". Its code already holds the steps before it.");
         target.goal().ifPresent(g -> OUT.println("  Goal: " + g));
         target.open().forEach(o -> OUT.println("  Open: " + o));
+        target.toRead().forEach(r -> OUT.println("  Read: " + r));
         OUT.println("  Then: ./kata watch " + target.number());
         return 0;
     }

@@ -542,11 +542,12 @@ public class KataCheck {
                     complaints.add("README.md: a blank line and \"> Goal: <one line>\" must follow the title");
                 }
                 int opens = 0;
-                for (int i = 3; i < lines.size() && lines.get(i).startsWith("> Open: "); i++) {
-                    opens++;
+                // "> Open: " lines (the files the lesson changes), then "> Read: " lines (files to read, not change)
+                for (int i = 3; i < lines.size() && (lines.get(i).startsWith("> Open: ") || lines.get(i).startsWith("> Read: ")); i++) {
+                    opens += lines.get(i).startsWith("> Open: ") ? 1 : 0;
                     String path = lines.get(i).substring("> Open: ".length()).trim();
                     if (!Files.isRegularFile(ROOT.resolve(path))) {
-                        complaints.add("README.md:" + (i + 1) + ": opens " + path + ", which does not exist");
+                        complaints.add("README.md:" + (i + 1) + ": names " + path + ", which does not exist");
                     }
                 }
                 if (opens == 0) {

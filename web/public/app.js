@@ -121,10 +121,20 @@ async function signedIn(self) {
 
 $("logout").addEventListener("click", async () => {
   const mine = token;
-  signOut("");
+  if (!mine) return signOut("");
   // Since step 09 the server revokes the token and ends every connection
-  // opened with it, in every tab; before that step the route does not exist.
-  if (mine) await api("POST", "/logout", { auth: mine });
+  // opened with it, in every tab; before that step the route does not exist
+  // (404), and a token that expired meanwhile gets 401: signed out all the same.
+  $("logout").disabled = true;
+  const res = await api("POST", "/logout", { auth: mine });
+  $("logout").disabled = false;
+  if (res.status === 503 || res.status === 429 || res.status === 0) {
+    // not revoked (step 10: Redis did not answer; or too many logouts): the
+    // token still works, so keep it, say so, and let the user try again
+    return note("not logged out: " + errorText(res));
+  }
+  if (token === mine) signOut("");
+  else showLoginError(""); // this tab's session_ended came first: no message for your own logout
 });
 
 // Back to the login form, the token forgotten, with a message saying why.

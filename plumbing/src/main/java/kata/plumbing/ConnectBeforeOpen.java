@@ -33,11 +33,14 @@ final class ConnectBeforeOpen extends ChannelInboundHandlerAdapter {
     private final NamespacesHub namespaces;
     /** The path of the handshake: the only request on which the library makes a session. */
     private final String handshakePath;
+    /** Null, or the gate that takes the session into the namespace without running the connect listeners. */
+    private final ConnectGate gate;
 
-    ConnectBeforeOpen(AuthorizeHandler authorization, NamespacesHub namespaces, String context) {
+    ConnectBeforeOpen(AuthorizeHandler authorization, NamespacesHub namespaces, String context, ConnectGate gate) {
         this.authorization = authorization;
         this.namespaces = namespaces;
         this.handshakePath = context + "/";
+        this.gate = gate;
     }
 
     @Override
@@ -46,7 +49,10 @@ final class ConnectBeforeOpen extends ChannelInboundHandlerAdapter {
             // a handshake the library has authorized (or it would not have come this far): it made the
             // session and put it on this channel
             ClientHead client = ctx.channel().attr(ClientHead.CLIENT).get();
-            if (client != null) {
+            if (client != null && gate != null) {
+                // the connect listeners wait for an accepted CONNECT (ConnectGate)
+                gate.opened(client, namespaces.get(Namespace.DEFAULT_NAME));
+            } else if (client != null) {
                 try {
                     authorization.connect(client);
                 } catch (NullPointerException e) {

@@ -6,6 +6,8 @@ import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.handler.AuthorizeHandler;
 import com.corundumstudio.socketio.handler.ClientsBox;
 import com.corundumstudio.socketio.handler.EncoderHandler;
+import com.corundumstudio.socketio.handler.InPacketHandler;
+import com.corundumstudio.socketio.namespace.Namespace;
 import com.corundumstudio.socketio.namespace.NamespacesHub;
 import com.corundumstudio.socketio.scheduler.CancelableScheduler;
 import io.netty.channel.ChannelPipeline;
@@ -13,7 +15,8 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 
 /**
- * Works around two bugs of netty-socketio 2.0.14 from the outside, without patching its classes:
+ * Works around the bugs of netty-socketio 2.0.14 from the outside, without patching its classes (all of
+ * them, and how many, are in docs/netty-socketio-bugs.md). The two that lose data:
  *
  * <ol>
  *   <li>{@code PacketListener.onPacket} answers the websocket probe ({@code 2probe}) with {@code 3probe}
@@ -35,7 +38,10 @@ import java.lang.reflect.Field;
  * {@link StrayDisconnects} (a poll's end does not send "disconnect" to a live client). And
  * {@link ConnectBeforeOpen} makes the connect listeners of the handshake run before the client can
  * send its CONNECT, not beside it, and tries again when the library's check of the namespace's room
- * races its last member leaving it.
+ * races its last member leaving it. {@link Preflights} answers a CORS preflight without making a
+ * session of it, and {@link UnreadableRequests} refuses a request whose headers are too large to read
+ * (431) instead of letting it pass for one without them. From step 08 on, {@link ConnectGate} gives
+ * the app the connection lifecycle of Node's socket.io: every CONNECT decided before it is answered.
  *
  * <p>All are written up in docs/netty-socketio-bugs.md. They can go when a netty-socketio release
  * fixes them: then {@code LibraryBugsTest} (in app/) fails, and this class, its two helpers and the
@@ -47,7 +53,7 @@ import java.lang.reflect.Field;
  * <pre>
  * SocketIOServer server = new SocketIOServer(configuration);
  * SocketIoWorkarounds.install(server);   // before server.start()
- * SocketIoWorkarounds.install(server, gate);   // the same, with a limit of handshakes (step 09 on)
+ * SocketIoWorkarounds.install(server, limit, gate);   // and a limit of handshakes (step 09 on), the CONNECT gate (08 on)
  * </pre>
  */
 public final class SocketIoWorkarounds {
@@ -58,7 +64,7 @@ public final class SocketIoWorkarounds {
 
     /** Replaces the server's channel initializer with one that carries both fixes. Call it before start(). */
     public static void install(SocketIOServer server) {
-        install(server, null);
+        install(server, null, null);
     }
 
     /**
@@ -67,8 +73,17 @@ public final class SocketIoWorkarounds {
      * lives here because it is a handler of the same pipeline.
      */
     public static void install(SocketIOServer server, HandshakeGate handshakes) {
+        install(server, handshakes, null);
+    }
+
+    /**
+     * The same, and the connection lifecycle of Node's socket.io (from step 08 on, where a CONNECT may carry
+     * the token): every CONNECT is decided by {@code connects} before anything is answered ({@link ConnectGate}).
+     * {@code handshakes} may be null (no limit).
+     */
+    public static void install(SocketIOServer server, HandshakeGate handshakes, ConnectGate connects) {
         releaseDefaultInitializer(server);
-        server.setPipelineFactory(new Pipeline(handshakes));
+        server.setPipelineFactory(new Pipeline(handshakes, connects));
         // netty-socketio turns SO_REUSEADDR off (SocketConfig), where the JDK turns it on: a node restarted
         // after a kill -9 could not listen on its port again until the old connections' TIME_WAIT ends
         server.getConfiguration().getSocketConfig().setReuseAddress(true);
@@ -84,9 +99,15 @@ public final class SocketIoWorkarounds {
         private static final StrayDisconnects STRAY_DISCONNECTS_HANDLER = new StrayDisconnects();
         static final String CONNECT_BEFORE_OPEN = "connectBeforeOpen";
         static final String HANDSHAKE_LIMIT = "handshakeLimit";
+        static final String PREFLIGHTS = "preflights";
+        static final String UNREADABLE_REQUESTS = "unreadableRequests";
         private static final ConnectionClose CONNECTION_CLOSE_HANDLER = new ConnectionClose();
+        private static final UnreadableRequests UNREADABLE_REQUESTS_HANDLER = new UnreadableRequests();
 
         private final HandshakeGate handshakes;
+        private final ConnectGate connects;
+        private GatedPackets gatedPackets;
+        private Preflights preflights;
         private HandshakeLimit handshakeLimit;
         private EncoderHandler encoder;
         private UpgradeNoops upgradeNoops;
@@ -94,8 +115,9 @@ public final class SocketIoWorkarounds {
         private OrphanSessions orphanSessions;
         private ConnectBeforeOpen connectBeforeOpen;
 
-        Pipeline(HandshakeGate handshakes) {
+        Pipeline(HandshakeGate handshakes, ConnectGate connects) {
             this.handshakes = handshakes;
+            this.connects = connects;
         }
 
         @Override
@@ -122,9 +144,17 @@ public final class SocketIoWorkarounds {
             if (handshakes != null) {
                 handshakeLimit = new HandshakeLimit(handshakes, configuration.getContext(), configuration.getOrigin(), configuration.isEnableCors());
             }
+            preflights = new Preflights(configuration);
             AuthorizeHandler authorization = authorizationOf(this);
             if (authorization != null) {
-                connectBeforeOpen = new ConnectBeforeOpen(authorization, namespacesHub, configuration.getContext());
+                connectBeforeOpen = new ConnectBeforeOpen(authorization, namespacesHub, configuration.getContext(), connects);
+            }
+            if (connects != null) {
+                gatedPackets = GatedPackets.around(packetHandlerOf(this), connects);
+                if (gatedPackets == null || connectBeforeOpen == null) {
+                    throw new IllegalStateException("this version of netty-socketio is not the one ConnectGate was written for (2.0.14)");
+                }
+                namespacesHub.get(Namespace.DEFAULT_NAME).addDisconnectListener(client -> connects.closed(client.getSessionId()));
             }
         }
 
@@ -132,12 +162,20 @@ public final class SocketIoWorkarounds {
         protected void addSocketioHandlers(ChannelPipeline pipeline) {
             super.addSocketioHandlers(pipeline);
             pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, encoder);
+            // a CORS preflight is answered here: the library would make a session of it
+            pipeline.addBefore(AUTHORIZE_HANDLER, PREFLIGHTS, preflights);
+            if (gatedPackets != null) {
+                pipeline.replace(PACKET_HANDLER, PACKET_HANDLER, gatedPackets);
+            }
             // sees every packet the websocket brings, the probe among them, before the library reads it
             pipeline.addBefore(PACKET_HANDLER, UPGRADE_NOOPS, upgradeNoops);
             // only a websocket's end reaches WebSocketTransport.channelInactive
             pipeline.addBefore(WEB_SOCKET_TRANSPORT, STRAY_DISCONNECTS, STRAY_DISCONNECTS_HANDLER);
             // sees every HTTP answer on its way to the encoder
             pipeline.addAfter(HTTP_ENCODER, CONNECTION_CLOSE, CONNECTION_CLOSE_HANDLER);
+            // a request Netty could not read whole (its headers too large) is refused, never taken for one without
+            // them: right after the encoder, so that its answer goes through the encoder and nothing else
+            pipeline.addAfter(HTTP_ENCODER, UNREADABLE_REQUESTS, UNREADABLE_REQUESTS_HANDLER);
             if (unknownSessions != null) {
                 // after the handshake's authorization, before the transports look the session up
                 pipeline.addBefore(XHR_POLLING_TRANSPORT, UNKNOWN_SESSIONS, unknownSessions);
@@ -156,6 +194,9 @@ public final class SocketIoWorkarounds {
         public void stop() {
             if (orphanSessions != null) {
                 orphanSessions.close();
+            }
+            if (connects != null) {
+                connects.stop();
             }
             super.stop();
         }
@@ -184,6 +225,17 @@ public final class SocketIoWorkarounds {
             Field field = SocketIOChannelInitializer.class.getDeclaredField("authorizeHandler");
             field.setAccessible(true);
             return (AuthorizeHandler) field.get(initializer);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The library's handler of the packets clients send, which {@link GatedPackets} wraps. No getter either. */
+    private static InPacketHandler packetHandlerOf(SocketIOChannelInitializer initializer) {
+        try {
+            Field field = SocketIOChannelInitializer.class.getDeclaredField("packetHandler");
+            field.setAccessible(true);
+            return (InPacketHandler) field.get(initializer);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }

@@ -41,7 +41,7 @@ public final class SocketServer implements AutoCloseable {
         // a restarted app listens again at once, while the last run's connections are still in TIME_WAIT
         io.getSocketConfig().setReuseAddress(true);
         server = new SocketIOServer(io);
-        // two bugs of netty-socketio 2.0.14 (stalled upgrades, a lost 51st packet): plumbing/, not a lesson
+        // netty-socketio's bugs, worked around in plumbing/ (docs/netty-socketio-bugs.md): not a lesson
         SocketIoWorkarounds.install(server);
         server.addConnectListener(client -> {
             if (userOf(client) == null) {

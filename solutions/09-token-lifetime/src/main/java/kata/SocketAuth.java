@@ -46,13 +46,13 @@ public final class SocketAuth implements AuthorizationListener {
         if (handshake.getHttpHeaders().contains("Access-Control-Request-Method")) {
             // A CORS preflight: the browser asks whether it may send the Authorization header, and never
             // sends credentials with this question. Refusing it would stop the page from ever connecting.
-            // It makes no session with a user: see SocketServer, which drops connections without one.
+            // It makes no session: plumbing answers it once this listener has let it through.
             return AuthorizationResult.SUCCESSFUL_AUTHORIZATION;
         }
         BearerToken.Parsed parsed = BearerToken.parse(handshake.getHttpHeaders().get("Authorization"));
         if (parsed instanceof BearerToken.NoToken) {
             // no header: the token may still come in the CONNECT's auth payload (AuthPayload). The session
-            // gets no user here; SocketServer lets it join nothing and closes it unless the CONNECT succeeds.
+            // gets no user here; it joins nothing, and is closed, unless its CONNECT is accepted (SocketServer).
             return AuthorizationResult.SUCCESSFUL_AUTHORIZATION;
         }
         if (!(parsed instanceof BearerToken.Token token)) {
@@ -65,7 +65,7 @@ public final class SocketAuth implements AuthorizationListener {
             // like the guide, one reason for every failed verification; the details stay here
             return refuse("invalid token");
         }
-        return new AuthorizationResult(true, Map.of(SocketServer.HANDSHAKE, signedIn));
+        return new AuthorizationResult(true, Map.of(Session.HANDSHAKE, signedIn));
     }
 
     /** Logs the reason (never the token: it is a password for an hour) and refuses the handshake. */

@@ -45,7 +45,7 @@ public final class SocketServer implements AutoCloseable {
         // TODO step 07: netty-socketio's defaults leave a dead connection in its rooms for 85 s.
         // Set the ping interval and timeout from the config.
         server = new SocketIOServer(io);
-        // two bugs of netty-socketio 2.0.14 (stalled upgrades, a lost 51st packet): plumbing/, not a lesson
+        // netty-socketio's bugs, worked around in plumbing/ (docs/netty-socketio-bugs.md): not a lesson
         SocketIoWorkarounds.install(server);
         rooms = new UserRooms(server);
         presence = new Presence(server);

@@ -1,65 +1,36 @@
 package kata;
 
 import com.corundumstudio.socketio.AckRequest;
-import com.corundumstudio.socketio.AuthTokenResult;
 import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIOServer;
-import com.corundumstudio.socketio.listener.DataListener;
-import com.corundumstudio.socketio.listener.ExceptionListener;
-import com.corundumstudio.socketio.namespace.Namespace;
-import com.corundumstudio.socketio.protocol.Packet;
-import com.corundumstudio.socketio.protocol.PacketType;
-import com.corundumstudio.socketio.transport.NamespaceClient;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
 import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import kata.plumbing.ConnectGate;
+import kata.plumbing.QuietExceptions;
 import kata.plumbing.SocketIoWorkarounds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Socket.IO server (netty-socketio) on its own port, beside the HTTP server: the guide's
- * {@code new Server(httpServer)}. A connection gets a user, joins its room and counts as online only
- * once its Socket.IO CONNECT is accepted, authenticated by the handshake's header ({@link SocketAuth})
- * or by the CONNECT's {@code auth} payload ({@link AuthPayload}).
+ * {@code new Server(httpServer)}. Each connection is authenticated when its Socket.IO CONNECT arrives, as
+ * the guide's {@code io.use(..)} middleware does: by the handshake's header ({@link SocketAuth}), or by the
+ * CONNECT's {@code auth} payload ({@link AuthPayload}). Only an accepted connection gets a user and a room,
+ * and counts as online; a refused one hears only why, never "connected".
  *
- * <p>netty-socketio 2.0.14 makes this harder than it looks (its traps are listed in TUTORIAL.md, step 08):
- * it calls the connect listeners when the transport is bound, before the CONNECT packet; it calls the
- * auth payload's listener only when the CONNECT carries a payload; it keeps a session open after refusing
- * its CONNECT, and dispatches its events. Each guard below names the trap it closes.
+ * <p>netty-socketio 2.0.14 does not work this way by itself: plumbing's {@link ConnectGate} makes it
+ * (TUTORIAL.md, step 08, lists the library's traps it closes, and the test that shows each).
  */
 public final class SocketServer implements AutoCloseable {
-
-    /** The user of a connection whose CONNECT was accepted: {@code client.get(USER)}. */
-    public static final String USER = "user";
-    /** The user the handshake's Authorization header proved, if it had one. */
-    public static final String HANDSHAKE_USER = "handshake-user";
-    /** Set when the transport is bound: the next call of the connect listener is the CONNECT packet. */
-    private static final String BOUND = "bound";
-    /** Set when the connection's CONNECT was accepted: only then does it count as online. */
-    private static final String CONNECTED = "connected";
-    /** How long a refused session stays open, so that the refusal reaches the client before the close. */
-    private static final Duration REFUSED_GRACE = Duration.ofMillis(500);
 
     private static final Logger LOG = LoggerFactory.getLogger(SocketServer.class);
 
     private final SocketIOServer server;
+    private final ConnectGate gate;
     private final UserRooms rooms;
     private final Presence presence;
     private final AuthPayload payload;
-    private final Duration connectTimeout;
-    /** Closes the sessions that have not completed an authenticated CONNECT in time: one timer each. */
-    private final ScheduledThreadPoolExecutor timers;
-    private final Map<UUID, ScheduledFuture<?>> unconnected = new ConcurrentHashMap<>();
     private int port;
 
     public SocketServer(Config config, SocketAuth auth, AuthPayload payload) {
@@ -72,218 +43,75 @@ public final class SocketServer implements AutoCloseable {
         // the page on the HTTP port sends "authorization" in extraHeaders: the preflight must allow it
         io.setAllowHeaders("authorization");
         io.setExceptionListener(new QuietExceptions());
-        // a restarted app listens again at once, while the last run's connections are still in TIME_WAIT
-        io.getSocketConfig().setReuseAddress(true);
         // how soon a connection that died without closing is noticed (and leaves its rooms): interval + timeout
         io.setPingInterval((int) config.pingInterval().toMillis());
         io.setPingTimeout((int) config.pingTimeout().toMillis());
         server = new SocketIOServer(io);
-        // two bugs of netty-socketio 2.0.14 (stalled upgrades, a lost 51st packet): plumbing/, not a lesson
-        SocketIoWorkarounds.install(server);
+        // every CONNECT goes through authenticate(..) before it is answered; a session without an accepted
+        // CONNECT is closed after the connect timeout. The library's bugs: plumbing/, not a lesson
+        gate = new ConnectGate(config.connectTimeout(), this::authenticate);
+        SocketIoWorkarounds.install(server, null, gate);
         rooms = new UserRooms(server);
         presence = new Presence(server);
         this.payload = payload;
-        connectTimeout = config.connectTimeout();
-        timers = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "socket.io-connect-timeout");
-            thread.setDaemon(true);
-            return thread;
-        });
-        // a cancelled timer leaves the queue at once: a connection that came and went leaves nothing behind
-        timers.setRemoveOnCancelPolicy(true);
 
-        server.getNamespace(Namespace.DEFAULT_NAME).addAuthTokenListener(this::onAuthPayload);
+        // the guide's io.on("connection", ..): runs once authenticate(..) has accepted the connection
         server.addConnectListener(client -> {
-            if (client.get(BOUND) == null) {
-                onTransportBound(client);
-            } else {
-                onConnectPacket(client);
+            User user = Session.userOf(client);
+            // null: the client went away as it connected, and its disconnect ran first
+            if (user != null) {
+                LOG.info("{} connected", user.username());
             }
         });
         server.addDisconnectListener(client -> {
-            cancelTimer(client);
-            if (userOf(client) != null) {
-                LOG.info("{} disconnected", userOf(client).username());
+            if (Session.userOf(client) != null) {
+                LOG.info("{} disconnected", Session.userOf(client).username());
             }
         });
         onEvent("whoami", (client, user, ack) -> ack.sendAckData(user.username()));
     }
 
     /**
-     * Trap: on the default namespace netty-socketio calls the connect listeners as soon as the transport is
-     * bound, before the client's CONNECT (and its auth payload) has even arrived. Only a good header is
-     * known yet; without one the session joins nothing. Either way it is closed unless its CONNECT is
-     * accepted within the connect timeout, and it is not online before that. It
-     * leaves the namespace's own room, which it was put in, so that it gets no broadcast, and so that
-     * netty-socketio (Namespace.onConnect skips clients already in that room) calls the connect listeners
-     * again when the CONNECT packet comes.
+     * Who is this connection? Null to accept it, or the reason to refuse it: the guide's {@code io.use(..)}
+     * middleware. Every token the client presents must be good, and a header and a payload must name the
+     * same user. An accepted connection joins its user's room here, before it hears "connected".
      */
-    private void onTransportBound(SocketIOClient client) {
-        client.set(BOUND, Boolean.TRUE);
-        client.leaveRoom(Namespace.DEFAULT_NAME);
-        User fromHeader = client.get(HANDSHAKE_USER);
-        if (fromHeader != null) {
-            // Trap: to a CONNECT without a payload, netty-socketio answers "connected" BEFORE it calls the
-            // connect listeners. The client may then send whoami, or be sent an event, before
-            // onConnectPacket has run. The handshake has proved who it is, so the user and the room come
-            // now; the connection counts as online only once its CONNECT is accepted (see isOnline).
-            client.set(USER, fromHeader);
-            rooms.join(client, fromHeader);
-        }
-        closeAfter(client, connectTimeout, "no Socket.IO CONNECT within " + connectTimeout.toMillis() + " ms");
-    }
-
-    /**
-     * The CONNECT packet, accepted by netty-socketio: after {@link #onAuthPayload} when it carried a
-     * payload. Trap: without a payload netty-socketio skips the auth listener and accepts the CONNECT
-     * by itself, so a connection with neither header nor payload lands here too, and is refused. With a
-     * header only, the connection is accepted here, just after netty-socketio has told the client
-     * "connected"; its user and room were set when its transport was bound.
-     */
-    private void onConnectPacket(SocketIOClient client) {
-        if (client.has(CONNECTED)) {
-            // accepted by its payload in onAuthPayload, before netty-socketio answered: nothing left to do
-            return;
-        }
-        User user = userOf(client);
-        if (user == null) {
-            // netty-socketio has already answered CONNECT: take it back with the reason, as Node would have
-            client.leaveRoom(Namespace.DEFAULT_NAME);
-            Packet error = new Packet(PacketType.MESSAGE, client.getEngineIOVersion());
-            error.setSubType(PacketType.ERROR);
-            error.setNsp(Namespace.DEFAULT_NAME);
-            error.setData(Map.of("message", "no token"));
-            client.send(error);
-            refusal(client, "no token");
-            return;
-        }
-        // accepted by the handshake's header, which gave it its user and room when its transport was bound
-        connected(client, user);
-    }
-
-    /**
-     * The CONNECT is accepted: the connection counts as online from now on. For a payload this runs before
-     * netty-socketio answers "connected", so that a client that asks for presence as soon as it hears it
-     * is already counted.
-     */
-    private void connected(SocketIOClient client, User user) {
-        cancelTimer(client);
-        client.set(CONNECTED, Boolean.TRUE);
-        LOG.info("{} connected", user.username());
-    }
-
-    /** Before netty-socketio answers the CONNECT: the room is joined before the client hears "connected". */
-    private void accept(SocketIOClient client, User user) {
-        client.set(USER, user);
-        rooms.join(client, user);
-    }
-
-    /** Whether a connection's CONNECT was accepted: a bare engine.io session, even with a good header, is not online. */
-    public static boolean isOnline(SocketIOClient client) {
-        return userOf(client) != null && client.has(CONNECTED);
-    }
-
-    /**
-     * The CONNECT's auth payload (called only when there is one). Every token the client presents must be
-     * good: a bad payload is refused even beside a good header, and header and payload must name the same user.
-     */
-    private AuthTokenResult onAuthPayload(Object auth, SocketIOClient client) {
+    private String authenticate(SocketIOClient client, Object auth) {
+        User fromHeader = client.get(Session.HANDSHAKE);
         User user;
-        try {
-            user = payload.authenticate(auth);
-        } catch (Unauthorized e) {
-            return refusal(client, e.reason());
-        }
-        User fromHeader = client.get(HANDSHAKE_USER);
-        if (fromHeader != null && fromHeader.id() != user.id()) {
-            return refusal(client, "invalid token");
-        }
-        // here, before netty-socketio answers the CONNECT: the room is joined, and the connection online,
-        // before the client hears "connected"
-        accept(client, user);
-        connected(client, user);
-        return AuthTokenResult.AuthTokenResultSuccess;
-    }
-
-    /**
-     * Refuses a CONNECT: the client gets {@code connect_error} with this reason (never the token, never the
-     * check that failed). Trap: netty-socketio keeps the session open after a refusal, so it is closed here,
-     * a moment later, once the refusal has gone out.
-     */
-    private AuthTokenResult refusal(SocketIOClient client, String reason) {
-        LOG.info("connection refused: {}", reason);
-        // a good header gave the session its user and room when the transport was bound: a refused CONNECT loses both
-        User user = userOf(client);
-        if (user != null) {
-            client.del(USER);
-            client.leaveRoom(UserRooms.roomOf(user.id()));
-        }
-        closeAfter(client, REFUSED_GRACE, "refused");
-        return new AuthTokenResult(false, Map.of("message", reason));
-    }
-
-    private void closeAfter(SocketIOClient client, Duration delay, String why) {
-        ScheduledFuture<?> timer = timers.schedule(() -> {
-            unconnected.remove(client.getSessionId());
-            if (!isOnline(client)) {
-                LOG.info("session {} closed: {}", client.getSessionId(), why);
-                close(client);
+        if (auth == null) {
+            if (fromHeader == null) {
+                return "no token";
             }
-        }, delay.toMillis(), TimeUnit.MILLISECONDS);
-        ScheduledFuture<?> before = unconnected.put(client.getSessionId(), timer);
-        if (before != null) {
-            before.cancel(false);
-        }
-    }
-
-    private void cancelTimer(SocketIOClient client) {
-        ScheduledFuture<?> timer = unconnected.remove(client.getSessionId());
-        if (timer != null) {
-            timer.cancel(false);
-        }
-    }
-
-    /**
-     * Closes the session itself. netty-socketio 2.0.14's {@code SocketIOClient.disconnect()}
-     * (NamespaceClient.disconnect) only sends a DISCONNECT packet: a client that ignores it keeps its
-     * session until the ping timeout. {@code ClientHead.disconnect()} also closes the transport and forgets
-     * the session. When a later version closes the session in {@code disconnect()}, this can go.
-     */
-    static void close(SocketIOClient client) {
-        if (client instanceof NamespaceClient namespaced) {
-            namespaced.getBaseClient().disconnect();
+            user = fromHeader;
         } else {
-            client.disconnect();
+            try {
+                user = payload.authenticate(auth);
+            } catch (Unauthorized e) {
+                return e.reason();
+            }
+            if (fromHeader != null && fromHeader.id() != user.id()) {
+                return "invalid token";
+            }
         }
+        client.set(Session.USER, user);
+        rooms.join(client, user);
+        return null;
     }
 
-    /** How many sessions are open and have not completed an authenticated CONNECT yet. */
-    public int unconnectedSessions() {
-        return unconnected.size();
-    }
-
-    /** An event that only a connection with an authenticated user may send. */
+    /** An event of a connection's user; the gate never lets through one of a connection it has not accepted. */
     @FunctionalInterface
     public interface UserEvent {
         void handle(SocketIOClient client, User user, AckRequest ack);
     }
 
-    /** Listens to an event; a connection without an authenticated user is dropped, never handled. */
     public void onEvent(String name, UserEvent handler) {
-        DataListener<Object> guarded = (client, data, ack) -> {
-            User user = userOf(client);
-            if (user == null) {
-                // trap: netty-socketio dispatches the events of a session whose CONNECT it refused, or never got
-                close(client);
-                return;
-            }
-            handler.handle(client, user, ack);
-        };
-        server.addEventListener(name, Object.class, guarded);
+        server.addEventListener(name, Object.class, (client, data, ack) -> handler.handle(client, Session.userOf(client), ack));
     }
 
-    public static User userOf(SocketIOClient client) {
-        return client.get(USER);
+    /** How many sessions are open and have not had their CONNECT answered yet. */
+    public int unconnectedSessions() {
+        return gate.waitingSessions();
     }
 
     public SocketServer start() {
@@ -314,49 +142,8 @@ public final class SocketServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        timers.shutdownNow();
         Thread stopping = new Thread(server::stop, "socket.io-stop");
         stopping.setDaemon(true);
         stopping.start();
-    }
-
-    /** Logs what goes wrong with a connection in one line, without a stack trace, and keeps serving. */
-    private static final class QuietExceptions implements ExceptionListener {
-        @Override
-        public void onEventException(Exception e, List<Object> args, SocketIOClient client) {
-            LOG.warn("event from {} failed: {}", client.getSessionId(), e.toString());
-        }
-
-        @Override
-        public void onDisconnectException(Exception e, SocketIOClient client) {
-            LOG.warn("disconnect of {} failed: {}", client.getSessionId(), e.toString());
-        }
-
-        @Override
-        public void onConnectException(Exception e, SocketIOClient client) {
-            LOG.warn("connect of {} failed: {}", client.getSessionId(), e.toString());
-        }
-
-        @Override
-        public void onPingException(Exception e, SocketIOClient client) {
-            LOG.warn("ping of {} failed: {}", client.getSessionId(), e.toString());
-        }
-
-        @Override
-        public void onPongException(Exception e, SocketIOClient client) {
-            LOG.warn("pong of {} failed: {}", client.getSessionId(), e.toString());
-        }
-
-        @Override
-        public boolean exceptionCaught(ChannelHandlerContext ctx, Throwable e) {
-            LOG.warn("bad input from {}: {}", ctx.channel().remoteAddress(), e.toString());
-            ctx.close();
-            return true;
-        }
-
-        @Override
-        public void onAuthException(Throwable e, SocketIOClient client) {
-            LOG.warn("handshake failed: {}", e.toString());
-        }
     }
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class TokenExpiryTest {
 
-    private static final String SERVER = "steps/09-token-lifetime/src/main/java/kata/SocketServer.java";
+    private static final String SERVER = "steps/09-token-lifetime/src/main/java/kata/TokenLifetimes.java";
 
     @RegisterExtension
     static final RunningApp<App> app = RunningApp.of(env -> {
@@ -45,7 +45,7 @@ class TokenExpiryTest {
             connection.assertNoEvent("session_ended", untilExp, "the token has not expired yet");
         }
         String hint = "Nothing ended this connection when its token expired. Open " + SERVER
-                + ": in accept(..), schedule end(client, \"session expired\") at the token's exp.";
+                + ": in started(..), schedule end(client, \"session expired\") at the token's exp.";
         assertThat(connection.awaitEvent("session_ended", hint).payload())
                 .as("the client is told why, before the server closes the connection").isEqualTo("session expired");
         connection.awaitEvent("disconnect", "after session_ended, the server closes the connection");

@@ -14,8 +14,7 @@ import org.redisson.client.codec.StringCodec;
  * Whether a user is connected right now, on this node or on any other. The guide:
  * {@code (await io.in(`user:${userId}`).fetchSockets()).length > 0}.
  *
- * <p>On this node, a user is connected while their room has a connection in it whose Socket.IO
- * CONNECT was accepted. Across nodes, each
+ * <p>On this node, a user is connected while their room has a connection in it. Across nodes, each
  * node holds a lease on the users it serves: in Redis, the sorted set {@code kata:presence:user:<id>}
  * has one member per node, scored with the time its lease ends. A node renews its leases every third
  * of {@link #lease} and gives a user's up when their last connection here closes. A node that dies
@@ -88,19 +87,16 @@ public final class Presence implements AutoCloseable {
         // asked even when no user is here, so that an outage (and its end) is noticed without traffic
         adapter.redis().getBucket("kata:node:" + adapter.node(), StringCodec.INSTANCE).set("alive", lease.multipliedBy(2));
         server.getAllClients().stream()
-                .filter(SocketServer::isOnline)
-                .map(SocketServer::userOf)
+                .map(Session::userOf)
+                .filter(java.util.Objects::nonNull)
                 .map(User::id)
                 .distinct()
                 .forEach(this::renew);
     }
 
-    /**
-     * Whether the user has a connection on this node whose Socket.IO CONNECT was accepted (from step 08
-     * on, a session can be in the room a moment before), as Node's fetchSockets() counts them.
-     */
+    /** Whether the user has a connection on this node: their room holds only accepted connections. */
     private boolean onlineHere(int userId) {
-        return server.getRoomOperations(UserRooms.roomOf(userId)).getClients().stream().anyMatch(SocketServer::isOnline);
+        return !server.getRoomOperations(UserRooms.roomOf(userId)).getClients().isEmpty();
     }
 
     private RScoredSortedSet<String> leases(int userId) {
