@@ -5,11 +5,9 @@ import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.listener.DataListener;
-import com.corundumstudio.socketio.listener.ExceptionListener;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
 import java.net.InetSocketAddress;
-import java.util.List;
+import kata.plumbing.QuietExceptions;
 import kata.plumbing.SocketIoWorkarounds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,45 +126,5 @@ public final class SocketServer implements AutoCloseable {
         Thread stopping = new Thread(server::stop, "socket.io-stop");
         stopping.setDaemon(true);
         stopping.start();
-    }
-
-    /** Logs what goes wrong with a connection in one line, without a stack trace, and keeps serving. */
-    private static final class QuietExceptions implements ExceptionListener {
-        @Override
-        public void onEventException(Exception e, List<Object> args, SocketIOClient client) {
-            LOG.warn("event from {} failed: {}", client.getSessionId(), e.toString());
-        }
-
-        @Override
-        public void onDisconnectException(Exception e, SocketIOClient client) {
-            LOG.warn("disconnect of {} failed: {}", client.getSessionId(), e.toString());
-        }
-
-        @Override
-        public void onConnectException(Exception e, SocketIOClient client) {
-            LOG.warn("connect of {} failed: {}", client.getSessionId(), e.toString());
-        }
-
-        @Override
-        public void onPingException(Exception e, SocketIOClient client) {
-            LOG.warn("ping of {} failed: {}", client.getSessionId(), e.toString());
-        }
-
-        @Override
-        public void onPongException(Exception e, SocketIOClient client) {
-            LOG.warn("pong of {} failed: {}", client.getSessionId(), e.toString());
-        }
-
-        @Override
-        public boolean exceptionCaught(ChannelHandlerContext ctx, Throwable e) {
-            LOG.warn("bad input from {}: {}", ctx.channel().remoteAddress(), e.toString());
-            ctx.close();
-            return true;
-        }
-
-        @Override
-        public void onAuthException(Throwable e, SocketIOClient client) {
-            LOG.warn("handshake failed: {}", e.toString());
-        }
     }
 }
