@@ -64,6 +64,7 @@ public final class Balancer implements BeforeAllCallback, AfterAllCallback, Auto
 
     private final boolean sticky;
     private final Supplier<List<Node>> nodes;
+    private boolean fixedPorts;
     private Path folder;
     private int httpPort;
     private int ioPort;
@@ -84,6 +85,17 @@ public final class Balancer implements BeforeAllCallback, AfterAllCallback, Auto
         return new Balancer(false, nodes);
     }
 
+    /**
+     * The balancer on these ports rather than on free ones of its own: the ports the nodes were told as
+     * PUBLIC_PORT and PUBLIC_IO_PORT, for a page served through it (see {@link #freePort()}).
+     */
+    public Balancer onPorts(int httpPort, int ioPort) {
+        this.httpPort = httpPort;
+        this.ioPort = ioPort;
+        fixedPorts = true;
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         if (executable() == null) {
@@ -100,6 +112,10 @@ public final class Balancer implements BeforeAllCallback, AfterAllCallback, Auto
     private void start() throws IOException {
         folder = Files.createTempDirectory("kata-haproxy");
         List<Node> behind = nodes.get();
+        if (fixedPorts) {
+            run(behind);
+            return;
+        }
         // the ports are free when asked, and may be taken before haproxy binds them: then other ones
         for (int attempt = 1; ; attempt++) {
             httpPort = freePort();
@@ -231,9 +247,12 @@ public final class Balancer implements BeforeAllCallback, AfterAllCallback, Auto
         return null;
     }
 
-    private static int freePort() throws IOException {
+    /** A port that is free now (it may be taken before it is used: a test that fixes ports takes that chance). */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
