@@ -3,6 +3,7 @@ package kata.bench;
 import io.socket.client.IO;
 import io.socket.client.Socket;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,12 +21,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import kata.App;
 import kata.Config;
+import kata.Presence;
+import kata.RedisAdapter;
 import kata.SocketServer;
 import kata.harness.Http;
 import kata.harness.RedisServer;
 import kata.harness.TestEnv;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
+import org.redisson.api.RBatch;
 
 /**
  * What two nodes of step 10 ask of their Redis: the commands (from {@code INFO commandstats}) and the
@@ -54,6 +58,8 @@ public final class ClusterBenchmark {
     static final Duration PATIENCE = Duration.ofSeconds(5);
     static final Duration HEARTBEAT_LEASE = Duration.ofSeconds(3);
     static final Duration IDLE = Duration.ofSeconds(10);
+    /** Users of one node, for the cost of a heartbeat at scale. */
+    static final int USERS = 10_000;
 
     private static OkHttpClient http;
 
@@ -74,10 +80,11 @@ public final class ClusterBenchmark {
             System.out.println("redis-server " + redis.bulk("INFO", "server").lines().filter(l -> l.startsWith("redis_version:"))
                     .findFirst().orElse("?").substring("redis_version:".length()).trim() + "; " + TIMES + " of each operation, one at a time");
             System.out.println();
-            System.out.println("| operation | Redis commands per operation | of them PUBLISH | reads by Redis per operation |");
-            System.out.println("|---|---|---:|---:|");
+            System.out.println("| operation | Redis commands per operation | of them PUBLISH | reads by Redis per operation | Redis CPU per operation |");
+            System.out.println("|---|---|---:|---:|---:|");
             operations(redis);
             heartbeats(redis);
+            manyUsers(redis);
         }
         System.exit(0);
     }
@@ -162,8 +169,70 @@ public final class ClusterBenchmark {
             long reads = heartbeat.remove("reads") - background;
             System.out.println();
             System.out.printf(Locale.ROOT, "heartbeats: %d in %.1f s over two nodes, each serving 2 users (john, jane); per heartbeat of one node: %s;"
-                    + " reads by Redis %.2f%n", beats, seconds, perOperation(heartbeat, beats), reads / (double) beats);
+                    + " reads by Redis %.2f; Redis CPU %.1f µs%n", beats, seconds, perOperation(heartbeat, beats), reads / (double) beats,
+                    micros(redis, heartbeat.keySet()) / beats);
             sockets.forEach(Socket::close);
+        }
+    }
+
+    /** The Redis CPU time (INFO commandstats' usec) of these commands since the last RESETSTAT. */
+    static double micros(RedisServer redis, java.util.Set<String> commands) {
+        double micros = 0;
+        for (String line : redis.bulk("INFO", "commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_") && commands.contains(line.substring("cmdstat_".length(), line.indexOf(':')))) {
+                micros += Long.parseLong(line.replaceAll(".*[:,]usec=(\\d+),.*", "$1"));
+            }
+        }
+        return micros;
+    }
+
+    /**
+     * What a heartbeat costs a node that serves many users ({@link #USERS}, which the demo's two cannot
+     * be): the node's own renewal ({@code Presence.renew}, reached by reflection) for that many user ids in
+     * one batch, against the two round trips per user that renewal took before (ZADD, then PEXPIRE).
+     */
+    static void manyUsers(RedisServer redis) throws Exception {
+        try (App a = App.start(Config.fromEnvironment(node(redis, Duration.ofMinutes(10))))) {
+            Presence presence = a.presence();
+            Field adapterField = Presence.class.getDeclaredField("adapter");
+            adapterField.setAccessible(true);
+            RedisAdapter adapter = (RedisAdapter) adapterField.get(presence);
+            Method renew = Presence.class.getDeclaredMethod("renew", RBatch.class, int.class);
+            renew.setAccessible(true);
+            System.out.println();
+            for (int round = 0; round < 3; round++) {
+                redis.command("CONFIG", "RESETSTAT");
+                long start = System.nanoTime();
+                RBatch batch = adapter.redis().createBatch();
+                for (int user = 0; user < USERS; user++) {
+                    renew.invoke(presence, batch, 1_000 + user);
+                }
+                batch.execute();
+                long batchNanos = System.nanoTime() - start;
+                Map<String, Long> counts = counts(redis);
+                background(counts);
+                counts.remove("reads");
+                double batchMicros = micros(redis, counts.keySet());
+                String batchCommands = perOperation(counts, USERS);
+
+                redis.command("CONFIG", "RESETSTAT");
+                start = System.nanoTime();
+                for (int user = 0; user < USERS; user++) {
+                    var leases = adapter.redis().getScoredSortedSet(adapter.key("presence:user:" + (1_000 + user)),
+                            org.redisson.client.codec.StringCodec.INSTANCE);
+                    leases.add(System.currentTimeMillis() + 6_000, adapter.node());
+                    leases.expire(Duration.ofSeconds(12));
+                }
+                long oneByOneNanos = System.nanoTime() - start;
+                counts = counts(redis);
+                background(counts);
+                counts.remove("reads");
+                System.out.printf(Locale.ROOT, "a heartbeat of a node serving %,d users: one batch %.0f ms (Redis CPU %.0f ms; per user %s);"
+                        + " two round trips per user, as before: %.0f ms (Redis CPU %.0f ms)%n", USERS, batchNanos / 1e6, batchMicros / 1e3,
+                        batchCommands, oneByOneNanos / 1e6, micros(redis, counts.keySet()) / 1e3);
+            }
+            System.out.println("Redis memory with " + USERS + " users' leases (one node's): " + redis.bulk("INFO", "memory").lines()
+                    .filter(l -> l.startsWith("used_memory_human:")).findFirst().orElse("?"));
         }
     }
 
@@ -189,8 +258,8 @@ public final class ClusterBenchmark {
         Map<String, Long> counts = counts(redis);
         long background = background(counts);
         long reads = counts.remove("reads") - background;
-        System.out.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f |%n", name, perOperation(counts, TIMES),
-                counts.getOrDefault("publish", 0L) / (double) TIMES, reads / (double) TIMES);
+        System.out.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.1f µs |%n", name, perOperation(counts, TIMES),
+                counts.getOrDefault("publish", 0L) / (double) TIMES, reads / (double) TIMES, micros(redis, counts.keySet()) / TIMES);
     }
 
     /**
