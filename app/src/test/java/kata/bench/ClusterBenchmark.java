@@ -58,6 +58,8 @@ public final class ClusterBenchmark {
     static final Duration PATIENCE = Duration.ofSeconds(5);
     static final Duration HEARTBEAT_LEASE = Duration.ofSeconds(3);
     static final Duration IDLE = Duration.ofSeconds(10);
+    /** Broadcasts in one burst. */
+    static final int BURST = 50_000;
     /** Users of one node, for the cost of a heartbeat at scale. */
     static final int USERS = 10_000;
 
@@ -84,6 +86,7 @@ public final class ClusterBenchmark {
             System.out.println("|---|---|---:|---:|---:|");
             operations(redis);
             heartbeats(redis);
+            burst(redis);
             manyUsers(redis);
         }
         System.exit(0);
@@ -233,6 +236,42 @@ public final class ClusterBenchmark {
             }
             System.out.println("Redis memory with " + USERS + " users' leases (one node's): " + redis.bulk("INFO", "memory").lines()
                     .filter(l -> l.startsWith("used_memory_human:")).findFirst().orElse("?"));
+        }
+    }
+
+    /**
+     * Broadcasts as fast as one thread makes them ({@link #BURST} sends to a room, as POST /notify does):
+     * how many reach Redis, and how soon; what does not fit the publishing queue is dropped.
+     */
+    static void burst(RedisServer redis) throws Exception {
+        try (App a = App.start(Config.fromEnvironment(node(redis, Duration.ofMinutes(10))))) {
+            for (int i = 0; i < 2_000; i++) {
+                a.rooms().sendTo(999, "foo", "bar");
+            }
+            quiet(redis);
+            redis.command("CONFIG", "RESETSTAT");
+            long start = System.nanoTime();
+            for (int i = 0; i < BURST; i++) {
+                a.rooms().sendTo(999, "foo", "bar");
+            }
+            long sent = System.nanoTime() - start;
+            long published;
+            long last = -1;
+            long lastChange = System.nanoTime();
+            while (true) {
+                published = RevocationBenchmark.commands(redis).getOrDefault("publish", 0L);
+                if (published != last) {
+                    last = published;
+                    lastChange = System.nanoTime();
+                } else if (System.nanoTime() - lastChange > Duration.ofMillis(500).toNanos()) {
+                    break;
+                }
+                Thread.sleep(5);
+            }
+            double seconds = (lastChange - start) / 1e9;
+            System.out.println();
+            System.out.printf(Locale.ROOT, "a burst of %,d broadcasts from one thread: sent in %.0f ms, %,d published in %.2f s (%,.0f/s),"
+                    + " %,d dropped (queue full)%n", BURST, sent / 1e6, published, seconds, published / seconds, BURST - published);
         }
     }
 
