@@ -59,7 +59,7 @@ public class Kata {
 
     static final String USAGE = """
             usage: ./kata [status | watch [NN] | test NN [Class[#method]] | hint NN | diff NN | reset NN
-                          | jump NN | run [NN] | cluster [--no-sticky] | check | prepare | sync [--force] | bench [fanout]
+                          | jump NN | run [NN] | cluster [NN] [--no-sticky] | check | prepare | sync [--force] | bench [fanout]
                           | measure NN [saves]]
 
             for learners
@@ -71,8 +71,8 @@ public class Kata {
               reset NN          put the step's starting code back (shows what changes, asks first)
               jump NN           start at step NN: the steps before it are marked skipped
               run [NN]          start the finished app on http://localhost:${PORT:-3000}, or your own step NN (04 on)
-              cluster [--no-sticky]  two nodes of the finished app, a Redis of their own, and HAProxy in front of them
-                                on http://localhost:${PORT:-3000}, sticky on Socket.IO (--no-sticky: see what breaks)
+              cluster [NN] [--no-sticky]  two nodes of the finished app (or of your step NN, 10 on), a Redis of their own
+                                and HAProxy in front on http://localhost:${PORT:-3000}, sticky on Socket.IO (--no-sticky: what breaks)
             for everyone
               check             run every test, and prove that every step fails as shipped and passes when solved
               prepare           download everything once, then prove that the kata works offline
@@ -1329,14 +1329,23 @@ public class Kata {
 
     /**
      * Step 10 on one machine, as production would run it: a redis-server of its own (unless REDIS_URL
-     * names one), two nodes of the finished app, and HAProxy in front of them on PORT and IO_PORT, round
+     * names one), two nodes of the finished app (or of the learner's step NN), and HAProxy in front of them on PORT and IO_PORT, round
      * robin on HTTP and sticky by cookie on Socket.IO (not with --no-sticky). Ctrl-C or a TERM stops all
      * of it. HAProxy's configuration is tools/haproxy.cfg, which the tests' balancer uses too.
      */
     static int cluster(List<String> args) throws Exception {
         boolean sticky = !args.remove("--no-sticky");
+        Path main = finishedApp();
+        String module = "app";
+        String what = "the finished app";
         if (!args.isEmpty()) {
-            throw new Problem("usage: ./kata cluster [--no-sticky]");
+            Step step = stepArgument(args, "cluster");
+            if (!Files.isRegularFile(step.main().resolve("java/kata/RedisAdapter.java"))) {
+                throw new Problem("Step " + step.number() + " runs alone: ./kata cluster NN works from step 10 on, where nodes share through Redis.");
+            }
+            main = step.main();
+            module = step.module();
+            what = "your step " + step.number();
         }
         String haproxy = installed("haproxy");
         if (haproxy == null) {
@@ -1353,7 +1362,7 @@ public class Kata {
         int port = parse(System.getenv("PORT"), 3000);
         int ioPort = parse(System.getenv("IO_PORT"), 3001);
         webDependencies(false);
-        List<String> classpath = compiledApp(finishedApp(), "app", "the finished app", HOME.resolve("build").resolve("cluster"));
+        List<String> classpath = compiledApp(main, module, what, HOME.resolve("build").resolve("cluster"));
         Path dir = HOME.resolve("cluster");
         deleteRecursively(dir);
         Files.createDirectories(dir);
@@ -1415,6 +1424,7 @@ public class Kata {
             Process balancer = cluster.start("balancer", List.of(haproxy, "-db", "-f", config.toString()), Map.of(), line -> { });
             cluster.awaitListening("haproxy", balancer, ioPort);
             cluster.awaitListening("haproxy", balancer, port);
+            cluster.serving = true;
             for (int i = 0; i < nodes.size(); i++) {
                 OUT.println("[cluster] node " + (char) ('A' + i) + ", pid " + nodes.get(i).pid() + ": http://127.0.0.1:" + ports.get(i)[0]
                         + ", Socket.IO on port " + ports.get(i)[1]);
@@ -1478,6 +1488,8 @@ public class Kata {
     static final class Cluster {
         private final List<Process> started = new java.util.concurrent.CopyOnWriteArrayList<>();
         private volatile boolean stopping;
+        /** Once the balancer listens. */
+        volatile boolean serving;
 
         Process start(String name, List<String> command, Map<String, String> env, Consumer<String> watch) throws IOException {
             ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
@@ -1498,7 +1510,7 @@ public class Kata {
                     int exit = process.waitFor();
                     if (!stopping) {
                         OUT.println("[cluster] " + name + " (pid " + process.pid() + ") ended, exit code " + exit
-                                + (name.length() == 1 ? ": the balancer sends its requests to the other node" : ""));
+                                + (serving && name.length() == 1 ? ": the balancer sends its requests to the other node" : ""));
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
