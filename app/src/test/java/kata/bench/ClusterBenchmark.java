@@ -203,6 +203,7 @@ public final class ClusterBenchmark {
             Method renew = Presence.class.getDeclaredMethod("renew", RBatch.class, int.class);
             renew.setAccessible(true);
             System.out.println();
+            long memoryBefore = usedMemory(redis);
             for (int round = 0; round < 3; round++) {
                 redis.command("CONFIG", "RESETSTAT");
                 long start = System.nanoTime();
@@ -234,8 +235,8 @@ public final class ClusterBenchmark {
                         + " two round trips per user, as before: %.0f ms (Redis CPU %.0f ms)%n", USERS, batchNanos / 1e6, batchMicros / 1e3,
                         batchCommands, oneByOneNanos / 1e6, micros(redis, counts.keySet()) / 1e3);
             }
-            System.out.println("Redis memory with " + USERS + " users' leases (one node's): " + redis.bulk("INFO", "memory").lines()
-                    .filter(l -> l.startsWith("used_memory_human:")).findFirst().orElse("?"));
+            System.out.printf(Locale.ROOT, "Redis memory for %,d users' leases (one node's): %,d bytes, %d per user%n", USERS,
+                    usedMemory(redis) - memoryBefore, (usedMemory(redis) - memoryBefore) / USERS);
         }
     }
 
@@ -273,6 +274,11 @@ public final class ClusterBenchmark {
             System.out.printf(Locale.ROOT, "a burst of %,d broadcasts from one thread: sent in %.0f ms, %,d published in %.2f s (%,.0f/s),"
                     + " %,d dropped (queue full)%n", BURST, sent / 1e6, published, seconds, published / seconds, BURST - published);
         }
+    }
+
+    static long usedMemory(RedisServer redis) {
+        return redis.bulk("INFO", "memory").lines().filter(l -> l.startsWith("used_memory:")).findFirst()
+                .map(l -> Long.parseLong(l.substring("used_memory:".length()).trim())).orElse(0L);
     }
 
     static Map<String, String> node(RedisServer redis, Duration lease) {
