@@ -122,6 +122,12 @@ public final class Connection implements AutoCloseable {
      * null. (For payloads of other shapes, see {@link RawSession}.)
      */
     static Connection open(String url, Map<String, List<String>> headers, Map<String, String> auth, Mode mode, boolean tokenOnHandshakeOnly) {
+        return open(url, headers, auth, mode, tokenOnHandshakeOnly, null);
+    }
+
+    /** The same, keeping cookies in {@code cookies} as a browser would (null: none kept, the Java client's default). */
+    static Connection open(String url, Map<String, List<String>> headers, Map<String, String> auth, Mode mode, boolean tokenOnHandshakeOnly,
+            Cookies cookies) {
         IO.Options options = IO.Options.builder()
                 .setForceNew(true)
                 .setReconnection(false)
@@ -131,7 +137,7 @@ public final class Connection implements AutoCloseable {
                 .setAuth(auth)
                 .build();
         KillSwitch killSwitch = new KillSwitch();
-        OkHttpClient http = killSwitch.wrap(HTTP);
+        OkHttpClient http = killSwitch.wrap(cookies == null ? HTTP : HTTP.newBuilder().cookieJar(cookies).build());
         options.callFactory = http;
         options.webSocketFactory = killSwitch.wrap(mode == Mode.POLLING_FIRST_LATE_PROBE_ANSWER ? LateProbeAnswer.factory(http) : http);
         Socket socket = IO.socket(URI.create(url), options);

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -158,7 +159,51 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback, A
 
     /** Sends one command (e.g. "DBSIZE") and gives the first line of the answer, as redis-cli would. */
     public String command(String... words) {
-        try (Socket socket = new Socket()) {
+        try (Socket socket = send(words)) {
+            return readLine(socket.getInputStream());
+        } catch (IOException e) {
+            return "no answer: " + e.getMessage();
+        }
+    }
+
+    /** Sends one command whose answer is a bulk string (e.g. "INFO", "commandstats") and gives that string whole. */
+    public String bulk(String... words) {
+        try (Socket socket = send(words)) {
+            InputStream in = socket.getInputStream();
+            String header = readLine(in);
+            if (!header.startsWith("$")) {
+                return header;
+            }
+            return new String(in.readNBytes(Integer.parseInt(header.substring(1))), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "no answer: " + e.getMessage();
+        }
+    }
+
+    /** Sends one command whose answer is an array of strings (e.g. "KEYS", "*", or "PUBSUB", "CHANNELS") and gives them. */
+    public List<String> strings(String... words) {
+        try (Socket socket = send(words)) {
+            InputStream in = socket.getInputStream();
+            String header = readLine(in);
+            if (!header.startsWith("*")) {
+                throw new IllegalStateException(String.join(" ", words) + " answered " + header);
+            }
+            List<String> strings = new ArrayList<>();
+            for (int i = Integer.parseInt(header.substring(1)); i > 0; i--) {
+                int length = Integer.parseInt(readLine(in).substring(1));
+                strings.add(new String(in.readNBytes(length), StandardCharsets.UTF_8));
+                readLine(in);
+            }
+            return strings;
+        } catch (IOException e) {
+            throw new IllegalStateException(String.join(" ", words) + " got no answer: " + e.getMessage(), e);
+        }
+    }
+
+    /** A connection of its own that has sent one command, in Redis's protocol (RESP). */
+    private Socket send(String... words) throws IOException {
+        Socket socket = new Socket();
+        try {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             socket.setSoTimeout(1000);
             StringBuilder request = new StringBuilder("*" + words.length + "\r\n");
@@ -168,30 +213,10 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback, A
             OutputStream out = socket.getOutputStream();
             out.write(request.toString().getBytes(StandardCharsets.UTF_8));
             out.flush();
-            return readLine(socket.getInputStream());
+            return socket;
         } catch (IOException e) {
-            return "no answer: " + e.getMessage();
-        }
-    }
-
-    /** Sends one command whose answer is a bulk string (e.g. "INFO", "commandstats") and gives that string whole. */
-    public String bulk(String... words) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            socket.setSoTimeout(1000);
-            StringBuilder request = new StringBuilder("*" + words.length + "\r\n");
-            for (String word : words) {
-                request.append('$').append(word.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(word).append("\r\n");
-            }
-            socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.UTF_8));
-            InputStream in = socket.getInputStream();
-            String header = readLine(in);
-            if (!header.startsWith("$")) {
-                return header;
-            }
-            return new String(in.readNBytes(Integer.parseInt(header.substring(1))), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "no answer: " + e.getMessage();
+            socket.close();
+            throw e;
         }
     }
 

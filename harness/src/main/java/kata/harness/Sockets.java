@@ -41,6 +41,14 @@ public final class Sockets implements AfterEachCallback {
                 .awaitConnected();
     }
 
+    /**
+     * Opens a connection to {@code socketUrl} (a load balancer, another node) with {@code Authorization:
+     * Bearer <token>}, keeping the cookies it is given in {@code cookies}, as a browser's tab does; does not wait.
+     */
+    public Connection openThrough(String socketUrl, String token, Mode mode, Cookies cookies) {
+        return track(Connection.open(socketUrl, Map.of("authorization", List.of("Bearer " + token)), null, mode, false, cookies));
+    }
+
     /** Opens with {@code Authorization: Bearer <token>} and does not wait. */
     public Connection open(String token, Mode mode) {
         return openWithHeaders(Map.of("authorization", List.of("Bearer " + token)), mode);

@@ -6,8 +6,9 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.redisson.api.RBatch;
 import org.redisson.api.RScoredSortedSet;
-import org.redisson.api.RedissonClient;
+import org.redisson.api.RScoredSortedSetAsync;
 import org.redisson.client.codec.StringCodec;
 
 /**
@@ -16,9 +17,13 @@ import org.redisson.client.codec.StringCodec;
  *
  * <p>On this node, a user is connected while their room has a connection in it. Across nodes, each
  * node holds a lease on the users it serves: in Redis, the sorted set {@code kata:presence:user:<id>}
- * has one member per node, scored with the time its lease ends. A node renews its leases every third
- * of {@link #lease} and gives a user's up when their last connection here closes. A node that dies
- * without a word stops renewing, so its users count as gone at most one lease later.
+ * (under the app's prefix) has one member per node, scored with the time its lease ends. A node renews
+ * its leases every third of {@link #lease}, all of them in one pipelined round trip, and gives a user's
+ * up when their last connection here closes. A node that dies without a word stops renewing, so its
+ * users count as gone at most one lease later; its member leaves the set at the next renewal of
+ * another node, or with the whole set, one lease after the last renewal.
+ *
+ * <p>Its writes go through a {@link RedisWriter} of its own: they never wait behind the broadcasts.
  */
 public final class Presence implements AutoCloseable {
 
@@ -27,6 +32,7 @@ public final class Presence implements AutoCloseable {
     private final Duration lease;
     private final Clock clock;
     private final ScheduledExecutorService heartbeat;
+    private final RedisWriter writer;
 
     /** One node alone: presence is this node's rooms. */
     public Presence(SocketIOServer server) {
@@ -41,15 +47,17 @@ public final class Presence implements AutoCloseable {
         this.clock = clock;
         if (adapter == null) {
             heartbeat = null;
+            writer = null;
             return;
         }
+        writer = adapter.writer("presence");
         heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "presence-heartbeat");
             thread.setDaemon(true);
             return thread;
         });
         long every = Math.max(1, lease.toMillis() / 3);
-        heartbeat.scheduleAtFixedRate(() -> adapter.write("presence heartbeat", this::renewLeases), every, every, TimeUnit.MILLISECONDS);
+        heartbeat.scheduleAtFixedRate(() -> writer.submit("presence heartbeat", this::renewLeases), every, every, TimeUnit.MILLISECONDS);
     }
 
     public boolean isUserConnected(int userId) {
@@ -79,7 +87,7 @@ public final class Presence implements AutoCloseable {
     /** Called when one of the user's connections opens on this node. */
     void connected(User user) {
         if (adapter != null) {
-            adapter.write("presence of " + user.username(), () -> renew(user.id()));
+            writer.submit("presence of " + user.username(), batch -> renew(batch, user.id()));
         }
     }
 
@@ -87,10 +95,10 @@ public final class Presence implements AutoCloseable {
     void disconnected(User user) {
         if (adapter != null && !onlineHere(user.id())) {
             // BEGIN SOLUTION
-            adapter.write("presence of " + user.username(), () -> {
+            writer.submit("presence of " + user.username(), batch -> {
                 // the user may have come back meanwhile: the room says
                 if (!onlineHere(user.id())) {
-                    leases(user.id()).remove(adapter.node());
+                    leases(batch, user.id()).removeAsync(adapter.node());
                 }
             });
             // STUB
@@ -99,27 +107,34 @@ public final class Presence implements AutoCloseable {
         }
     }
 
-    private void renew(int userId) {
+    /** Takes or renews this node's lease on the user, in this batch (sent in one round trip with the others). */
+    private void renew(RBatch batch, int userId) {
         // BEGIN SOLUTION
-        RScoredSortedSet<String> leases = leases(userId);
-        leases.add(clock.millis() + lease.toMillis(), adapter.node());
-        // the whole set goes when no node renews it any more
-        leases.expire(lease.multipliedBy(2));
+        long now = clock.millis();
+        RScoredSortedSetAsync<String> leases = leases(batch, userId);
+        leases.addAsync(now + lease.toMillis(), adapter.node());
+        // a lease that ended is a dead node's: it goes, or a node that serves the same user would keep it
+        // in the set for ever by renewing the set
+        leases.removeRangeByScoreAsync(Double.NEGATIVE_INFINITY, true, now, false);
+        // the whole set goes one lease after no node renews it any more (a plain PEXPIRE: Redisson's
+        // leases.expireAsync(..) runs a Lua script, which costs Redis five times as much)
+        batch.getKeys().expireAsync(key(userId), lease.toMillis(), TimeUnit.MILLISECONDS);
         // STUB
-        // // TODO step 10: take (or renew) this node's lease on the user in Redis, until now + lease.
+        // // TODO step 10: take (or renew) this node's lease on the user in Redis, until now + lease, in this batch.
+        // // Leases that ended (a dead node's) must leave the set.
         // END SOLUTION
     }
 
-    /** Renews this node's lease on every user it serves. */
-    private void renewLeases() {
-        // asked even when no user is here, so that an outage (and its end) is noticed without traffic
-        adapter.redis().getBucket("kata:node:" + adapter.node(), StringCodec.INSTANCE).set("alive", lease.multipliedBy(2));
+    /** Renews this node's lease on every user it serves: one batch, one round trip, however many users. */
+    private void renewLeases(RBatch batch) {
+        // written even when no user is here, so that an outage (and its end) is noticed without traffic
+        batch.getBucket(adapter.key("node:" + adapter.node()), StringCodec.INSTANCE).setAsync("alive", lease.multipliedBy(2));
         server.getAllClients().stream()
                 .map(Session::userOf)
                 .filter(java.util.Objects::nonNull)
                 .map(User::id)
                 .distinct()
-                .forEach(this::renew);
+                .forEach(userId -> renew(batch, userId));
     }
 
     /** Whether the user has a connection on this node: their room holds only accepted connections. */
@@ -128,12 +143,16 @@ public final class Presence implements AutoCloseable {
     }
 
     private RScoredSortedSet<String> leases(int userId) {
-        RedissonClient redis = adapter.redis();
-        return redis.getScoredSortedSet(key(userId), StringCodec.INSTANCE);
+        return adapter.redis().getScoredSortedSet(key(userId), StringCodec.INSTANCE);
     }
 
-    private static String key(int userId) {
-        return "kata:presence:user:" + userId;
+    private RScoredSortedSetAsync<String> leases(RBatch batch, int userId) {
+        return batch.getScoredSortedSet(key(userId), StringCodec.INSTANCE);
+    }
+
+    /** {@code kata:presence:user:1}, with the app's prefix. */
+    private String key(int userId) {
+        return adapter.key("presence:user:" + userId);
     }
 
     /** How long after a node dies its users still count as connected, at most. */

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <li>a logout is answered only once it is stored where every node will see it: one script, run by Redis
  * as one step, appends it to the log {@code kata:revocations} (a stream), forgets what is older than a
  * token's lifetime by Redis's own clock, keeps a new stamp in {@code kata:stamps} (a hash, one field per
- * user), and publishes it on {@code kata:revoked}. When Redis does not answer, the logout is refused
+ * user), and publishes it on {@code kata:revoked} (each name under the app's prefix, {@code kata:} by default). When Redis does not answer, the logout is refused
  * (503) and nothing changes: a logout answered 200 can no longer be lost with the node that made it;</li>
  * <li>every node that hears it remembers it and ends that user's connections it revokes;</li>
  * <li>every node reads the stamps and the whole log when it starts, before it serves anyone, then, every
@@ -40,9 +40,6 @@ public final class SharedRevocations implements AutoCloseable {
     /** How often each node reads what it may have missed. */
     static final Duration SYNC = Duration.ofSeconds(1);
 
-    private static final String TOPIC = "kata:revoked";
-    private static final String LOG_KEY = "kata:revocations";
-    private static final String STAMPS = "kata:stamps";
     /** How many entries of the log one read brings. */
     private static final int BATCH = 10_000;
 
@@ -71,6 +68,10 @@ public final class SharedRevocations implements AutoCloseable {
             """;
 
     private final RedisAdapter adapter;
+    /** The channel, the log and the stamps: kata:revoked, kata:revocations and kata:stamps with the default prefix. */
+    private final String topic;
+    private final String logKey;
+    private final String stamps;
     private final Revocations revocations;
     private final SocketServer sockets;
     private final Users users;
@@ -84,12 +85,15 @@ public final class SharedRevocations implements AutoCloseable {
 
     public SharedRevocations(RedisAdapter adapter, Revocations revocations, SocketServer sockets, Users users, Duration lifetime) {
         this.adapter = adapter;
+        this.topic = adapter.key("revoked");
+        this.logKey = adapter.key("revocations");
+        this.stamps = adapter.key("stamps");
         this.revocations = revocations;
         this.sockets = sockets;
         this.users = users;
         this.horizon = lifetime.plus(Tokens.CLOCK_SKEW);
         // listen first, then read what is there: nothing published in between is missed
-        adapter.redis().getTopic(TOPIC, StringCodec.INSTANCE).addListener(String.class, (channel, message) -> heard(message));
+        adapter.redis().getTopic(topic, StringCodec.INSTANCE).addListener(String.class, (channel, message) -> heard(message));
         revocations.onRevoke(this::revoked);
         timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "revocations-sync");
@@ -188,8 +192,8 @@ public final class SharedRevocations implements AutoCloseable {
 
     /** The stamps, then the whole log. */
     private void readAll() {
-        Map<String, String> stamps = adapter.redis().<String, String>getMap(STAMPS, StringCodec.INSTANCE).readAllMap();
-        for (String message : stamps.values()) {
+        Map<String, String> known = adapter.redis().<String, String>getMap(stamps, StringCodec.INSTANCE).readAllMap();
+        for (String message : known.values()) {
             heard(message);
         }
         readFrom("-");
@@ -199,7 +203,7 @@ public final class SharedRevocations implements AutoCloseable {
         List<String> flat;
         do {
             flat = adapter.redis().getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_ONLY, READ, RScript.ReturnType.MULTI,
-                    List.of(LOG_KEY), start, String.valueOf(BATCH));
+                    List.of(logKey), start, String.valueOf(BATCH));
             for (int i = 0; i + 1 < flat.size(); i += 2) {
                 heard(flat.get(i) + " " + flat.get(i + 1));
                 lastRead = flat.get(i);
@@ -212,8 +216,8 @@ public final class SharedRevocations implements AutoCloseable {
     private String store(Entry entry) {
         String text = format(entry);
         return adapter.redis().getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, STORE, RScript.ReturnType.VALUE,
-                List.of(LOG_KEY, STAMPS), text, entry.isStamp() ? String.valueOf(entry.userId()) : "",
-                String.valueOf(horizon.toMillis()), TOPIC);
+                List.of(logKey, stamps), text, entry.isStamp() ? String.valueOf(entry.userId()) : "",
+                String.valueOf(horizon.toMillis()), topic);
     }
 
     static String format(Entry entry) {

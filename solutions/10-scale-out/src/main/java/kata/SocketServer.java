@@ -55,7 +55,7 @@ public final class SocketServer implements AutoCloseable {
         io.setPingTimeout((int) config.pingTimeout().toMillis());
         if (adapter != null) {
             // BEGIN SOLUTION
-            // rooms across nodes: every broadcast, join and leave goes through Redis to the other nodes
+            // rooms across nodes: every broadcast goes through Redis to the other nodes (joins and leaves stay here)
             io.setStoreFactory(adapter);
             // STUB
             // // TODO step 10: netty-socketio keeps rooms in this JVM's memory (MemoryStoreFactory). Give it the

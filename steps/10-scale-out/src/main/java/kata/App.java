@@ -43,7 +43,8 @@ public final class App implements AutoCloseable {
             LOG.warn("no JWT_SECRET: signing with a random key, so tokens will not survive a restart");
         }
         if (config.scaledOut()) {
-            LOG.info("one node of several: rooms and presence are shared through Redis at {}", Config.shown(config.redisUrl()));
+            LOG.info("one node of several: rooms, presence and logouts are shared through Redis at {}, under the prefix {}",
+                    Config.shown(config.redisUrl()), config.redisPrefix());
         }
         WebPage.warnIfClientMissing(config.webDir());
         // the URL the docs give: to a browser, 127.0.0.1 and localhost are two origins, each with its own stored token
@@ -56,7 +57,7 @@ public final class App implements AutoCloseable {
         Revocations revocations = new Revocations(config.clock());
         JwtStrategy strategy = new JwtStrategy(tokens, users, revocations);
         PageOrigins page = new PageOrigins(config.host());
-        RedisAdapter adapter = config.scaledOut() ? RedisAdapter.connect(config.redisUrl(), config.redisOutageLog()) : null;
+        RedisAdapter adapter = config.scaledOut() ? RedisAdapter.connect(config.redisUrl(), config.redisPrefix(), config.redisOutageLog()) : null;
         SocketServer sockets = new SocketServer(config, new SocketAuth(strategy, page), new AuthPayload(strategy), strategy, adapter);
         // a logout on any node, on every node: the revocations, and the connections they end
         SharedRevocations shared = adapter == null ? null
@@ -73,13 +74,16 @@ public final class App implements AutoCloseable {
             cfg.routes.post("/logout", new LogoutRoute(strategy, revocations, sockets));
             cfg.routes.get("/users/{id}/online", new OnlineRoute(strategy, sockets.presence()));
             // the page asks where the Socket.IO server listens, and how it takes the token (since step 08:
-            // in the CONNECT's auth payload, so the page can go straight to websocket)
-            cfg.routes.get("/config.json", ctx -> ctx.json(Map.of("ioPort", sockets.port(), "socketAuth", "payload")));
+            // in the CONNECT's auth payload, so the page can go straight to websocket). Behind a balancer,
+            // where the balancer listens: the page must not go around it to this node
+            cfg.routes.get("/config.json", ctx -> ctx.json(Map.of("ioPort", config.publicIoPort() > 0 ? config.publicIoPort() : sockets.port(),
+                    "socketAuth", "payload")));
             ErrorReplies.register(cfg);
         });
         try {
             http.start(config.port());
-            page.listeningOn(http.port());
+            // behind a balancer, browsers load the page from the balancer's port: that is its origin
+            page.listeningOn(config.publicPort() > 0 ? config.publicPort() : http.port());
             sockets.start();
         } catch (RuntimeException e) {
             // a node that failed to start keeps nothing running, and no link to Redis

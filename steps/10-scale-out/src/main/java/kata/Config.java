@@ -20,8 +20,13 @@ import javax.crypto.SecretKey;
  *
  * <p>Several nodes: {@code REDIS_URL} (e.g. redis://127.0.0.1:6379; unset: one node alone, in memory)
  * joins this node to every other node with the same Redis, {@code PRESENCE_LEASE_MS} (default 6000)
- * is how long after a node dies its users still count as connected, and {@code REDIS_OUTAGE_LOG_MS}
- * (default 10000) how often a Redis that does not answer is logged.
+ * is how long after a node dies its users still count as connected, {@code REDIS_OUTAGE_LOG_MS}
+ * (default 10000) how often a Redis that does not answer is logged, and {@code REDIS_PREFIX} (default
+ * {@code kata:}) starts the name of every key and channel the app uses in Redis: two apps (or two
+ * workshop groups) with different prefixes can share one Redis without hearing each other. Behind a
+ * load balancer, {@code PUBLIC_PORT} and {@code PUBLIC_IO_PORT} are the ports that browsers see (the
+ * balancer's): the page's origin, and the Socket.IO port that {@code /config.json} gives the page. Unset,
+ * they are this node's own.
  *
  * <p>Rate limits ({@link RateLimits}), each a number of requests per minute from one client address, or
  * for one username: {@code LOGIN_LIMIT_PER_USER} (default 10), {@code LOGIN_LIMIT_PER_ADDRESS} (120),
@@ -30,7 +35,7 @@ import javax.crypto.SecretKey;
  */
 public record Config(String host, int port, int ioPort, Path webDir, SecretKey signingKey, boolean randomKey, Clock clock,
         Duration pingInterval, Duration pingTimeout, Duration connectTimeout, Duration tokenLifetime, String redisUrl,
-        Duration presenceLease, Duration redisOutageLog, Limits limits) {
+        Duration presenceLease, Duration redisOutageLog, String redisPrefix, int publicPort, int publicIoPort, Limits limits) {
 
     /** How many requests per minute each key may make (see {@link RateLimits}). */
     public record Limits(int loginsPerUser, int loginsPerAddress, int logoutsPerAddress, int handshakesPerAddress) {
@@ -54,6 +59,9 @@ public record Config(String host, int port, int ioPort, Path webDir, SecretKey s
                 redisUrl(env),
                 millis(env, "PRESENCE_LEASE_MS", 6_000),
                 millis(env, "REDIS_OUTAGE_LOG_MS", 10_000),
+                redisPrefix(env),
+                port(env, "PUBLIC_PORT", 0),
+                port(env, "PUBLIC_IO_PORT", 0),
                 limits(env));
     }
 
@@ -74,6 +82,18 @@ public record Config(String host, int port, int ioPort, Path webDir, SecretKey s
         return url;
     }
 
+    static String redisPrefix(Map<String, String> env) {
+        String value = env.get("REDIS_PREFIX");
+        if (value == null || value.isBlank()) {
+            return "kata:";
+        }
+        String prefix = value.trim();
+        if (!prefix.matches("[A-Za-z0-9:._{}-]+")) {
+            throw new IllegalArgumentException("REDIS_PREFIX may hold letters, digits and : . _ - { } only, not \"" + value + "\"");
+        }
+        return prefix;
+    }
+
     /**
      * Per minute. The defaults let a person use several tabs and reload at will, and a workshop room of 30
      * behind one NAT address log in four times a minute each, log out twice, and reconnect three tabs each
@@ -91,7 +111,7 @@ public record Config(String host, int port, int ioPort, Path webDir, SecretKey s
     /** The same configuration with another clock: tests use a fixed one to check exact times. */
     public Config withClock(Clock other) {
         return new Config(host, port, ioPort, webDir, signingKey, randomKey, other, pingInterval, pingTimeout, connectTimeout, tokenLifetime,
-                redisUrl, presenceLease, redisOutageLog, limits);
+                redisUrl, presenceLease, redisOutageLog, redisPrefix, publicPort, publicIoPort, limits);
     }
 
     static Duration millis(Map<String, String> env, String name, int fallback) {
@@ -162,7 +182,7 @@ public record Config(String host, int port, int ioPort, Path webDir, SecretKey s
     public String toString() {
         // never print the key
         return "Config[host=" + host + ", port=" + port + ", ioPort=" + ioPort + ", webDir=" + webDir + ", randomKey=" + randomKey
-                + ", redisUrl=" + shown(redisUrl) + "]";
+                + ", redisUrl=" + shown(redisUrl) + ", redisPrefix=" + redisPrefix + "]";
     }
 
     /** A Redis URL fit for a log line: without the password it may carry (redis://user:password@host). */

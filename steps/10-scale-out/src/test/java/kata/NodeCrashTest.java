@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Step 10: node A, in a JVM of its own, is killed while john is connected to it. It cannot say
- * goodbye: node B must stop counting john as online on its own, within one lease.
+ * Step 10: node A, in a JVM of its own, is killed while john is connected to it, and jane to both
+ * nodes. It cannot say goodbye: node B must stop counting john as online on its own, within one lease,
+ * and A's lease on jane, whom B keeps serving, must leave Redis as well.
  */
 @Order(2)
 class NodeCrashTest {
@@ -44,12 +45,16 @@ class NodeCrashTest {
     }
 
     @Test
-    void john_counts_as_offline_on_B_within_one_lease_after_node_A_is_killed() {
+    void after_node_A_is_killed_john_counts_as_offline_on_B_within_one_lease_and_A_s_lease_on_jane_leaves_Redis() {
         nodeA = NodeProcess.start("A", Nodes.joining(redis, TestEnv.variables())).awaitRunning();
         String johnsToken = nodeA.http().login("john", "changeit");
+        String janesToken = nodeA.http().login("jane", "changeit");
         sockets.connectTo(nodeA.socketUrl(), johnsToken);
+        sockets.connectTo(nodeA.socketUrl(), janesToken);
+        sockets.connect(janesToken);
         awaitOnlineOnB(johnsToken, true, Connection.PATIENCE, "john has a connection on node A. Open " + Nodes.PRESENCE
                 + ": node A takes a lease on john in Redis, and node B looks for one.");
+        awaitLeases(2, Connection.PATIENCE, "jane has a connection on each node: each takes a lease on her. Open " + Nodes.PRESENCE);
 
         long killed = System.nanoTime();
         nodeA.kill();
@@ -61,6 +66,24 @@ class NodeCrashTest {
         System.err.println("john counted as offline on node B " + noticed.toMillis() + " ms after node A was killed (lease "
                 + Nodes.LEASE.toMillis() + " ms)");
         assertThat(noticed).isLessThanOrEqualTo(Nodes.LEASE.plusSeconds(1));
+
+        // node B renews its lease on jane, and with it the whole set: A's lease, which ended, must go by itself
+        awaitLeases(1, Nodes.LEASE.plusSeconds(1), "node A was killed " + Nodes.LEASE.toMillis() + " ms ago: its lease on jane ended,"
+                + " but node B keeps renewing the set " + JANES_LEASES + ", so it never expires. Open " + Nodes.PRESENCE
+                + ": when a node renews a lease, the leases that ended (scored before now) must leave the set.");
+        assertThat(nodeB.http().getWithToken("/users/2/online", janesToken).body()).as("jane, still connected to B").isEqualTo("{\"online\":true}");
+    }
+
+    /** The leases on jane, node A's and node B's: one member per node. */
+    private static final String JANES_LEASES = "kata:presence:user:2";
+
+    private static void awaitLeases(int expected, Duration within, String why) {
+        try {
+            await().atMost(within).pollInterval(Duration.ofMillis(20)).until(() -> redis.command("ZCARD", JANES_LEASES).equals(":" + expected));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("ZCARD " + JANES_LEASES + " should answer " + expected + " within " + within.toMillis() + " ms, and answers "
+                    + redis.command("ZCARD", JANES_LEASES) + ": " + why);
+        }
     }
 
     private static void awaitOnlineOnB(String token, boolean expected, Duration within, String why) {

@@ -117,6 +117,46 @@ class ScaleOutTest {
                 + ": when a user's last connection on a node closes, that node gives up its lease.");
     }
 
+    @Test
+    @Order(6)
+    void a_tab_that_connects_and_closes_on_A_costs_no_message_to_B_and_a_notify_costs_one() {
+        String johnsToken = nodeA.http().login("john", "changeit");
+        redis.command("CONFIG", "RESETSTAT");
+        Connection tab = onA.connect(johnsToken);
+        awaitOnlineOnB(johnsToken, 1, true, "john has a connection on node A. Open " + Nodes.PRESENCE);
+        tab.close();
+        awaitOnlineOnB(johnsToken, 1, false, "john closed his only tab on A. Open " + Nodes.PRESENCE);
+
+        // a room is each node's own business: only what is sent to it crosses
+        awaitPublishes(0, "node A published on Redis for a connection that came and went. netty-socketio publishes every join"
+                + " and leave of a room, every connect and disconnect, and every node copies the others' session ids into its own rooms,"
+                + " which no node needs: open " + Nodes.ADAPTER + ", whose store publishes room broadcasts only.");
+        assertThat(nodeA.http().postWithToken("/notify", johnsToken)).hasStatus(200);
+        awaitPublishes(1, "a notify on A is one broadcast to the room user:1, which the other nodes must hear. Open " + Nodes.SERVER
+                + ": netty-socketio's rooms live in one JVM until it is given a store factory that shares them through Redis.");
+    }
+
+    /** Waits until Redis has counted this many PUBLISH since the test's CONFIG RESETSTAT, and no more come for 300 ms. */
+    private static void awaitPublishes(int expected, String why) {
+        try {
+            await().atMost(Connection.PATIENCE).pollInterval(Duration.ofMillis(20)).until(() -> publishes() == expected);
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> publishes() == expected);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("Redis counted " + publishes() + " PUBLISH, and should have counted " + expected + ".\n" + why);
+        }
+    }
+
+    /** PUBLISH commands since the last CONFIG RESETSTAT: INFO commandstats. */
+    private static long publishes() {
+        for (String line : redis.bulk("INFO", "commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_publish:calls=")) {
+                return Long.parseLong(line.substring("cmdstat_publish:calls=".length(), line.indexOf(',')));
+            }
+        }
+        return 0;
+    }
+
     private static void awaitOnlineOnB(String token, int userId, boolean expected, String why) {
         awaitOnlineOnB(token, userId, expected, Connection.PATIENCE, why);
     }
