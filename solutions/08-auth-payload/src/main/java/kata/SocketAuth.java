@@ -68,8 +68,8 @@ public final class SocketAuth implements AuthorizationListener {
         try {
             user = strategy.authenticateToken(token.value());
         } catch (Unauthorized e) {
-            // like the guide, one reason for every failed verification; the details stay here
-            return refuse("invalid token");
+            // like the guide, one answer for every failed verification (a bare 401); the details stay in the log
+            return refuse(e.reason());
         }
         return new AuthorizationResult(true, Map.of(Session.HANDSHAKE, user));
     }

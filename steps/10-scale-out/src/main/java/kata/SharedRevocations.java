@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -81,6 +82,8 @@ public final class SharedRevocations implements AutoCloseable {
     private final Map<Integer, LogId> stampIds = new ConcurrentHashMap<>();
     /** The last entry of the log read (not heard: messages may come in any order); null to read it all. */
     private volatile String lastRead;
+    /** What this node is storing: its own message, when it comes back, is not applied a second time. */
+    private final Set<Entry> storing = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
 
     public SharedRevocations(RedisAdapter adapter, Revocations revocations, SocketServer sockets, Users users, Duration lifetime) {
@@ -123,6 +126,11 @@ public final class SharedRevocations implements AutoCloseable {
             entry = parse(idAndEntry[1]);
         } catch (RuntimeException e) {
             LOG.warn("ignored a revocation that does not parse: {}", e.toString());
+            return;
+        }
+        if (storing.remove(entry)) {
+            // this node's own, heard before (or after) revoked(..) applied it: LogoutRoute ends its tabs here,
+            // and counts them; ending them here too would tell them twice and leave the route nothing to count
             return;
         }
         apply(id, entry, true);
@@ -192,9 +200,16 @@ public final class SharedRevocations implements AutoCloseable {
     /** Stores one revocation for every node, as one step of Redis; gives its id in the log. */
     private String store(Entry entry) {
         String text = format(entry);
-        return adapter.redis().getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, STORE, RScript.ReturnType.VALUE,
-                List.of(logKey, stamps), text, entry.isStamp() ? String.valueOf(entry.userId()) : "",
-                String.valueOf(horizon.toMillis()), topic);
+        // its own message may come back before this returns: heard(..) leaves it to revoked(..)
+        storing.add(entry);
+        try {
+            return adapter.redis().getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, STORE, RScript.ReturnType.VALUE,
+                    List.of(logKey, stamps), text, entry.isStamp() ? String.valueOf(entry.userId()) : "",
+                    String.valueOf(horizon.toMillis()), topic);
+        } catch (RuntimeException e) {
+            storing.remove(entry);
+            throw e;
+        }
     }
 
     static String format(Entry entry) {

@@ -47,7 +47,7 @@ public final class SocketServer implements AutoCloseable {
         io.setAuthorizationListener(auth);
         // the client may not choose its own session id (by default netty-socketio takes the one it sends)
         io.setRandomSession(true);
-        // the page on the HTTP port sends "authorization" in extraHeaders: the preflight must allow it
+        // a page that sends the token in extraHeaders (steps 04 to 07) needs the preflight to allow "authorization"
         io.setAllowHeaders("authorization");
         io.setExceptionListener(new QuietExceptions());
         // how soon a connection that died without closing is noticed (and leaves its rooms): interval + timeout

@@ -57,11 +57,17 @@ class LogoutAcrossNodesTest {
         String token = nodeA.http().login("john", "changeit");
         String otherDevice = nodeB.http().login("john", "changeit");
         Connection johnOnB = onB.connect(token);
+        Connection johnOnA = onA.connect(token);
         Connection otherOnB = onB.connect(otherDevice);
         Connection janeOnB = onB.connect(nodeB.http().login("jane", "changeit"));
 
         long loggedOut = System.nanoTime();
-        assertThat(nodeA.http().postWithToken("/logout", token)).hasStatus(200);
+        assertThat(nodeA.http().postWithToken("/logout", token)).as("node A ends its own tab of that token, and says so")
+                .hasStatus(200).hasJson("{\"disconnected\":1}");
+        johnOnA.awaitEvent("session_ended", "the logout's own node ends its tab");
+        johnOnA.awaitEvent("disconnect", "after session_ended, node A closes the connection");
+        assertThat(johnOnA.events("session_ended")).as("told once: node A's own message, coming back from Redis, is no news. Open "
+                + Nodes.REVOCATIONS).hasSize(1);
 
         Connection.Event ended = johnOnB.awaitEvent("session_ended", WITHIN.plus(slack()),
                 "john logged out on node A with the token this tab on node B was opened with. Open " + Nodes.REVOCATIONS
