@@ -28,7 +28,7 @@ public final class TokenLifetimes {
     /** How long an ended connection stays open, so that the {@code session_ended} event reaches a polling client. */
     private static final Duration ENDED_GRACE = Duration.ofMillis(500);
 
-    private static final Logger LOG = LoggerFactory.getLogger(SocketServer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TokenLifetimes.class);
 
     private final SocketIOServer server;
     private final ConnectGate gate;
