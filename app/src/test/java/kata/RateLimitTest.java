@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +15,7 @@ import kata.harness.LogCapture;
 import kata.harness.Reply;
 import kata.harness.RunningApp;
 import kata.harness.Sockets;
+import kata.harness.TestClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,7 +36,7 @@ class RateLimitTest {
     private static final int LOGOUTS_PER_ADDRESS = 3;
     private static final int HANDSHAKES_PER_ADDRESS = 4;
 
-    private static final StoppedClock clock = new StoppedClock();
+    private static final TestClock clock = TestClock.stopped();
 
     @RegisterExtension
     static final RunningApp<App> app = RunningApp.of(env -> {
@@ -219,30 +216,5 @@ class RateLimitTest {
                 .isEqualTo(RateLimits.addressKey("2001:db8:1:2:ffff::1"))
                 .isNotEqualTo(RateLimits.addressKey("2001:db8:1:3::1"));
         assertThat(RateLimits.addressKey("203.0.113.7")).as("an IPv4 address counts as it is").isEqualTo("203.0.113.7");
-    }
-
-    /** A clock that stands still, so that every wait is exact; tests move it forward. */
-    static final class StoppedClock extends Clock {
-
-        private volatile Instant now = Instant.now();
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("the app reads instants only");
-        }
     }
 }

@@ -7,7 +7,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * The real time, plus an offset that a test moves forward: to see what an hour later looks like
+ * The real time (or, {@link #stopped()}, a moment that stands still), plus an offset that a test moves
+ * forward: to see what an hour later looks like
  * (tokens expired, revocations forgotten) without waiting an hour. Give it to the app with
  * {@code Config.withClock(clock)}. Timers already running are not moved: advance it only for
  * what a test checks afterwards.
@@ -15,6 +16,21 @@ import java.time.ZoneOffset;
 public final class TestClock extends Clock {
 
     private volatile Duration offset = Duration.ZERO;
+    /** Null for the real time; else the instant this clock stopped at. */
+    private final Instant stoppedAt;
+
+    public TestClock() {
+        this(null);
+    }
+
+    private TestClock(Instant stoppedAt) {
+        this.stoppedAt = stoppedAt;
+    }
+
+    /** A clock that stands still, at now, until a test moves it: for exact times (a Retry-After of exactly 20 s). */
+    public static TestClock stopped() {
+        return new TestClock(Instant.now());
+    }
 
     public void advance(Duration by) {
         offset = offset.plus(by);
@@ -22,7 +38,7 @@ public final class TestClock extends Clock {
 
     @Override
     public Instant instant() {
-        return Instant.now().plus(offset);
+        return (stoppedAt == null ? Instant.now() : stoppedAt).plus(offset);
     }
 
     @Override

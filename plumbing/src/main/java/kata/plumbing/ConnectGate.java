@@ -137,11 +137,8 @@ public final class ConnectGate {
     }
 
     /**
-     * The namespace's own bookkeeping and connect listeners. netty-socketio 2.0.14, {@code Namespace.onConnect}:
-     * it asks {@code roomClients.containsKey(name)}, then reads {@code roomClients.get(name)}; when the last
-     * session leaves the namespace's room between the two, the read is null and it throws a
-     * NullPointerException (about 1 handshake in a few thousand under load). The race is over by then, so
-     * once more is enough.
+     * The namespace's own bookkeeping and connect listeners, once more after the NullPointerException of
+     * bug 9 (docs/netty-socketio-bugs.md, and {@link ConnectBeforeOpen}, which does the same on the handshake).
      */
     private static void onConnect(Namespace namespace, NamespaceClient namespaced) {
         try {

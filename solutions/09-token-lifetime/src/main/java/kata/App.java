@@ -57,8 +57,9 @@ public final class App implements AutoCloseable {
             cfg.jetty.host = config.host();
             WebPage.serve(cfg, config.webDir());
             // too many logins or logouts get 429 before any password or token is checked
-            new RateLimits(config).register(cfg);
-            cfg.routes.post("/login", new LoginRoute(users, tokens, revocations));
+            RateLimits limits = new RateLimits(config);
+            limits.register(cfg);
+            cfg.routes.post("/login", new LoginRoute(users, tokens, revocations, limits));
             cfg.routes.get("/self", new SelfRoute(strategy));
             cfg.routes.post("/notify", new NotifyRoute(strategy, sockets.rooms()));
             cfg.routes.post("/logout", new LogoutRoute(strategy, revocations, sockets));

@@ -19,11 +19,13 @@ public final class LoginRoute implements Handler {
     private final Users users;
     private final Tokens tokens;
     private final Revocations revocations;
+    private final RateLimits limits;
 
-    public LoginRoute(Users users, Tokens tokens, Revocations revocations) {
+    public LoginRoute(Users users, Tokens tokens, Revocations revocations, RateLimits limits) {
         this.users = users;
         this.tokens = tokens;
         this.revocations = revocations;
+        this.limits = limits;
     }
 
     @Override
@@ -33,6 +35,10 @@ public final class LoginRoute implements Handler {
         JsonNode password = body.path("password");
         if (!username.isTextual() || !password.isTextual()) {
             throw new HttpError(400, "username and password are required, as strings");
+        }
+        // too many logins for this name, from anywhere: 429 before the password is looked at (step 09)
+        if (limits.refusesLogin(ctx, username.textValue())) {
+            return;
         }
         Optional<User> user = users.authenticate(username.textValue(), password.textValue());
         if (user.isEmpty()) {

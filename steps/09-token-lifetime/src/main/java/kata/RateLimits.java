@@ -1,6 +1,5 @@
 package kata;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
@@ -10,29 +9,11 @@ import io.github.bucket4j.TimeMeter;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import jakarta.servlet.DispatcherType;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletResponse;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.SequenceInputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import kata.plumbing.HandshakeGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Logins per username stop password guessing against one account, from any number of addresses.
  *       Every name gets a bucket, known or not: a 429 that only known names could get would tell an
  *       attacker which names exist, which LoginRoute's single "invalid credentials" takes care not to.
- *       A wrong password counts like a right one: the check comes before the password is read.</li>
+ *       A wrong password counts like a right one: LoginRoute asks before it checks the password.</li>
  *   <li>Logins per address stop one client trying many names.</li>
  *   <li>Logouts per address, not per user: the user is known only once the token is verified, and that
  *       work is what a flood would cost. Each logout also leaves a revocation entry until the token's
@@ -96,13 +77,10 @@ public final class RateLimits {
         return client -> limit.secondsToWait(addressKey(client));
     }
 
-    /** Checks the limits before /login and /logout run. */
+    /** Checks the limits per address before /login and /logout run; LoginRoute asks {@link #refusesLogin} itself. */
     public void register(JavalinConfig cfg) {
         cfg.routes.before("/login", this::login);
         cfg.routes.before("/logout", this::logout);
-        // the limit per username reads the body before LoginRoute does: it must be there to read again
-        cfg.jetty.modifyServletContextHandler(handler ->
-                handler.addFilter(KeptBody::keep, "/*", EnumSet.of(DispatcherType.REQUEST)));
     }
 
     private void login(Context ctx) {
@@ -113,17 +91,21 @@ public final class RateLimits {
         long wait = loginsPerAddress.secondsToWait(address);
         if (wait > 0) {
             refuse(ctx, address, "too many logins from this address", wait);
-            return;
+            ctx.skipRemainingHandlers();
         }
-        String username = usernameOf(ctx);
-        if (username == null) {
-            // LoginRoute refuses it (400, 413 or 415) without looking at any password
-            return;
-        }
-        wait = loginsPerUser.secondsToWait(username.length() > LONGEST_NAME ? username.substring(0, LONGEST_NAME) : username);
+    }
+
+    /**
+     * The limit per username, which LoginRoute asks once it has read the body, before it checks the password:
+     * true when the login is refused (429 already answered).
+     */
+    public boolean refusesLogin(Context ctx, String username) {
+        long wait = loginsPerUser.secondsToWait(username.length() > LONGEST_NAME ? username.substring(0, LONGEST_NAME) : username);
         if (wait > 0) {
-            refuse(ctx, address, "too many logins for this user", wait);
+            refuse(ctx, addressKey(ctx.req().getRemoteAddr()), "too many logins for this user", wait);
+            return true;
         }
+        return false;
     }
 
     private void logout(Context ctx) {
@@ -134,16 +116,7 @@ public final class RateLimits {
         long wait = logoutsPerAddress.secondsToWait(address);
         if (wait > 0) {
             refuse(ctx, address, "too many logouts from this address", wait);
-        }
-    }
-
-    /** The body's username, read as LoginRoute reads it; null when there is none to read. */
-    private static String usernameOf(Context ctx) {
-        try {
-            JsonNode username = JsonBody.read(ctx).path("username");
-            return username.isTextual() ? username.textValue() : null;
-        } catch (HttpError unreadable) {
-            return null;
+            ctx.skipRemainingHandlers();
         }
     }
 
@@ -152,7 +125,6 @@ public final class RateLimits {
         LOG.info("{} {} from {} refused: {}", ctx.method(), ctx.path(), address, reason);
         ctx.header("Retry-After", String.valueOf(seconds));
         ErrorReplies.reply(ctx, 429, reason + ", try again in " + seconds + " s");
-        ctx.skipRemainingHandlers();
     }
 
     /** The key of a client address as the servlet gives it: "127.0.0.1", "[::1]" or "0:0:0:0:0:0:0:1". */
@@ -226,82 +198,6 @@ public final class RateLimits {
                     return true;
                 }
             };
-        }
-    }
-
-    /**
-     * A POST's body that can be read twice: by the limit per username, then by LoginRoute. JsonBody reads
-     * at most {@link JsonBody#LIMIT_BYTES} + 1 bytes; those are kept, the rest is left in the request.
-     */
-    static final class KeptBody extends HttpServletRequestWrapper {
-
-        private byte[] head;
-
-        private KeptBody(HttpServletRequest request) {
-            super(request);
-        }
-
-        static void keep(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
-            if (request instanceof HttpServletRequest http && "POST".equals(http.getMethod())) {
-                chain.doFilter(new KeptBody(http), response);
-            } else {
-                chain.doFilter(request, response);
-            }
-        }
-
-        @Override
-        public ServletInputStream getInputStream() throws IOException {
-            if (head == null) {
-                head = super.getInputStream().readNBytes(JsonBody.LIMIT_BYTES + 1);
-            }
-            return new Replay(new SequenceInputStream(new ByteArrayInputStream(head), super.getInputStream()));
-        }
-
-        @Override
-        public BufferedReader getReader() throws IOException {
-            String encoding = getCharacterEncoding();
-            return new BufferedReader(new InputStreamReader(getInputStream(),
-                    encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding)));
-        }
-
-        /** Blocking reads only, as JsonBody and Javalin make them. */
-        private static final class Replay extends ServletInputStream {
-
-            private final InputStream in;
-            private boolean finished;
-
-            Replay(InputStream in) {
-                this.in = in;
-            }
-
-            @Override
-            public int read() throws IOException {
-                int b = in.read();
-                finished = b < 0;
-                return b;
-            }
-
-            @Override
-            public int read(byte[] buffer, int offset, int length) throws IOException {
-                int n = in.read(buffer, offset, length);
-                finished = n < 0;
-                return n;
-            }
-
-            @Override
-            public boolean isFinished() {
-                return finished;
-            }
-
-            @Override
-            public boolean isReady() {
-                return true;
-            }
-
-            @Override
-            public void setReadListener(ReadListener listener) {
-                throw new UnsupportedOperationException("the body of a POST is read blocking here");
-            }
         }
     }
 }
