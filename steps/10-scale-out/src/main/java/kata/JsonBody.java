@@ -19,6 +19,12 @@ public final class JsonBody {
 
     /** Credentials fit in far less; anything bigger is not a login. */
     public static final int LIMIT_BYTES = 16 * 1024;
+    /**
+     * How much of a body too large is still read, and dropped, before the 413 goes out: the client is
+     * still sending it, and a connection closed with bytes unread is reset, which can lose the answer on
+     * the client's side. Tomcat does the same (its maxSwallowSize); a larger body is not waited for.
+     */
+    private static final int SWALLOW_BYTES = 1024 * 1024;
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -33,7 +39,7 @@ public final class JsonBody {
             throw new HttpError(415, "expected Content-Type: application/json");
         }
         if (ctx.contentLength() > LIMIT_BYTES) {
-            throw new HttpError(413, "body larger than " + LIMIT_BYTES + " bytes");
+            throw tooLarge(ctx);
         }
         byte[] body = readAtMost(ctx, LIMIT_BYTES);
         try {
@@ -49,11 +55,20 @@ public final class JsonBody {
         }
     }
 
+    private static HttpError tooLarge(Context ctx) {
+        try {
+            ctx.req().getInputStream().readNBytes(SWALLOW_BYTES);
+        } catch (IOException e) {
+            // the client went away: nobody to answer
+        }
+        return new HttpError(413, "body larger than " + LIMIT_BYTES + " bytes");
+    }
+
     private static byte[] readAtMost(Context ctx, int limit) {
         try (InputStream in = ctx.req().getInputStream()) {
             byte[] bytes = in.readNBytes(limit + 1);
             if (bytes.length > limit) {
-                throw new HttpError(413, "body larger than " + limit + " bytes");
+                throw tooLarge(ctx);
             }
             return bytes;
         } catch (IOException e) {
