@@ -46,6 +46,13 @@ public final class Connection implements AutoCloseable {
     /** How long a test waits for something that should happen. */
     public static final Duration PATIENCE = Duration.ofSeconds(5);
 
+    /**
+     * How long a test waits for a handshake's verdict (connected or refused). A verdict comes in well under
+     * half a second, even beside a CPU hog; the wait only runs out when something is wrong, so it may be
+     * long enough for a machine that stalls for a few seconds (a laptop waking up, a busy CI host).
+     */
+    public static final Duration VERDICT_PATIENCE = Duration.ofSeconds(15);
+
     /** A received event: its name and its arguments as text. */
     public record Event(String name, String payload) {
         @Override
@@ -101,6 +108,8 @@ public final class Connection implements AutoCloseable {
     private volatile boolean handshakeOnlyHeader;
     private volatile boolean withPayload;
     private final List<String> transports = new CopyOnWriteArrayList<>();
+    /** What the client did and got at the engine.io level, with times: said when a connection gets no answer. */
+    private final Queue<String> trace = new ConcurrentLinkedQueue<>();
 
     private Connection(Socket socket, Mode mode, KillSwitch killSwitch, String description) {
         this.socket = socket;
@@ -131,7 +140,7 @@ public final class Connection implements AutoCloseable {
         IO.Options options = IO.Options.builder()
                 .setForceNew(true)
                 .setReconnection(false)
-                .setTimeout(PATIENCE.toMillis())
+                .setTimeout(VERDICT_PATIENCE.toMillis())
                 .setTransports(mode.transports)
                 .setExtraHeaders(headers)
                 .setAuth(auth)
@@ -320,10 +329,16 @@ public final class Connection implements AutoCloseable {
                 }
             });
         }
+        transport.on(Polling.EVENT_POLL, args -> note("polls (GET)"));
+        transport.on(Transport.EVENT_RESPONSE_HEADERS, args -> note(transport.name + " answer"));
+        transport.on(Transport.EVENT_DRAIN, args -> note(transport.name + " sent"));
+        transport.on(Transport.EVENT_ERROR, args -> note(transport.name + " error " + text(args)));
+        transport.on(Transport.EVENT_CLOSE, args -> note(transport.name + " closed"));
         transport.on(Transport.EVENT_REQUEST_HEADERS, args -> {
             @SuppressWarnings("unchecked")
             Map<String, List<String>> headers = (Map<String, List<String>>) args[0];
             int number = requests.incrementAndGet();
+            note(transport.name + " request " + number);
             if (handshakeOnlyHeader && number > 1) {
                 // every request after the handshake goes without the token: the server must not need it
                 headers.keySet().removeIf(name -> name.equalsIgnoreCase("authorization"));
@@ -333,10 +348,24 @@ public final class Connection implements AutoCloseable {
             }
         });
         transport.on(Transport.EVENT_PACKET, args -> {
-            if (args.length > 0 && args[0] instanceof Packet<?> packet && Packet.MESSAGE.equals(packet.type)) {
-                lastMessageTransport.set(transport.name);
+            if (args.length > 0 && args[0] instanceof Packet<?> packet) {
+                note("got " + packet.type + (packet.data == null ? "" : " " + shorten(Transcript.scrub(String.valueOf(packet.data)))));
+                if (Packet.MESSAGE.equals(packet.type)) {
+                    lastMessageTransport.set(transport.name);
+                }
             }
         });
+    }
+
+    private void note(String what) {
+        if (trace.size() < 60) {
+            trace.add("+" + (System.nanoTime() - openedAt) / 1_000_000 + " ms " + what);
+        }
+    }
+
+    /** The client's side of a connection that got no answer: which requests it made, what came back. */
+    private String clientSide() {
+        return "\nWhat the client did and got (engine.io): " + (trace.isEmpty() ? "nothing at all" : String.join(", ", trace)) + ".";
     }
 
     /** Waits for the connection to be accepted; fails with what happened instead. */
@@ -345,7 +374,7 @@ public final class Connection implements AutoCloseable {
         if (result.startsWith("no answer")) {
             throw new AssertionError("The connection (" + description + ") should have been accepted, but got " + result
                     + ": neither connect nor connect_error, so it was not refused. The server did not finish the handshake"
-                    + " in time (a machine too busy, or a server stuck): its log above says what it last did.");
+                    + " in time (a machine too busy, or a server stuck): its log above says what it last did." + clientSide());
         }
         if (!result.equals("connected")) {
             throw new AssertionError("The connection (" + description + ") should have been accepted, but got " + result
@@ -369,12 +398,12 @@ public final class Connection implements AutoCloseable {
         return result;
     }
 
-    /** "connected", "connect_error: ..." or "disconnected: ...", or "no answer" after {@link #PATIENCE}. */
+    /** "connected", "connect_error: ..." or "disconnected: ...", or "no answer" after {@link #VERDICT_PATIENCE}. */
     public String awaitOutcome() {
         try {
-            return outcome.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+            return outcome.get(VERDICT_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            return "no answer within " + PATIENCE.toSeconds() + " s";
+            return "no answer within " + VERDICT_PATIENCE.toSeconds() + " s";
         } catch (ExecutionException e) {
             return "an error: " + e.getCause();
         } catch (InterruptedException e) {
