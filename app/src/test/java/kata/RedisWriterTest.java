@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redisson.client.codec.StringCodec;
 
 /**
- * What the writers of RedisAdapter promise (one for broadcasts, one for presence): a writer that is held
+ * What the writers of RedisLink promise (one for broadcasts, one for presence): a writer that is held
  * up holds no other back, a full queue drops what does not fit, counted and said as a full queue (not as
  * Redis not answering), and what was queued goes out once the writer moves again.
  */
@@ -27,7 +27,7 @@ class RedisWriterTest {
 
     @Test
     void a_writer_held_up_holds_no_other_back_and_its_full_queue_is_said_as_such_and_not_as_an_outage() throws Exception {
-        RedisAdapter adapter = RedisAdapter.connect(redis.url(), "writers:", Duration.ofSeconds(10));
+        RedisLink adapter = RedisAdapter.connect(redis.url(), "writers:", Duration.ofSeconds(10));
         try {
             RedisWriter held = adapter.writer("held");
             RedisWriter other = adapter.writer("other");
@@ -38,7 +38,7 @@ class RedisWriterTest {
                 waitFor(release);
             });
             assertThat(holding.await(5, TimeUnit.SECONDS)).as("the held writer took its first command").isTrue();
-            for (int i = 0; i < RedisAdapter.WAITING_COMMANDS; i++) {
+            for (int i = 0; i < RedisLink.WAITING_COMMANDS; i++) {
                 assertThat(held.submit("count", batch -> batch.getAtomicLong(adapter.key("count")).incrementAndGetAsync())).isTrue();
             }
 
@@ -57,7 +57,7 @@ class RedisWriterTest {
 
             release.countDown();
             // what was queued goes out, and nothing else
-            String all = String.valueOf(RedisAdapter.WAITING_COMMANDS);
+            String all = String.valueOf(RedisLink.WAITING_COMMANDS);
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> all.equals(value("writers:count")));
             await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> all.equals(value("writers:count")));
         } finally {

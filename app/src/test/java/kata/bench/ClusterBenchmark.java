@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import kata.App;
 import kata.Config;
 import kata.Presence;
-import kata.RedisAdapter;
+import kata.RedisLink;
 import kata.SocketServer;
 import kata.harness.Http;
 import kata.harness.RedisServer;
@@ -197,9 +197,9 @@ public final class ClusterBenchmark {
     static void manyUsers(RedisServer redis) throws Exception {
         try (App a = App.start(Config.fromEnvironment(node(redis, Duration.ofMinutes(10))))) {
             Presence presence = a.presence();
-            Field adapterField = Presence.class.getDeclaredField("adapter");
+            Field adapterField = Presence.class.getDeclaredField("redis");
             adapterField.setAccessible(true);
-            RedisAdapter adapter = (RedisAdapter) adapterField.get(presence);
+            RedisLink adapter = (RedisLink) adapterField.get(presence);
             Method renew = Presence.class.getDeclaredMethod("renew", RBatch.class, int.class);
             renew.setAccessible(true);
             System.out.println();
@@ -207,7 +207,7 @@ public final class ClusterBenchmark {
             for (int round = 0; round < 3; round++) {
                 redis.command("CONFIG", "RESETSTAT");
                 long start = System.nanoTime();
-                RBatch batch = adapter.redis().createBatch();
+                RBatch batch = adapter.client().createBatch();
                 for (int user = 0; user < USERS; user++) {
                     renew.invoke(presence, batch, 1_000 + user);
                 }
@@ -222,7 +222,7 @@ public final class ClusterBenchmark {
                 redis.command("CONFIG", "RESETSTAT");
                 start = System.nanoTime();
                 for (int user = 0; user < USERS; user++) {
-                    var leases = adapter.redis().getScoredSortedSet(adapter.key("presence:user:" + (1_000 + user)),
+                    var leases = adapter.client().getScoredSortedSet(adapter.key("presence:user:" + (1_000 + user)),
                             org.redisson.client.codec.StringCodec.INSTANCE);
                     leases.add(System.currentTimeMillis() + 6_000, adapter.node());
                     leases.expire(Duration.ofSeconds(12));

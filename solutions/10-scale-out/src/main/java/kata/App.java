@@ -57,11 +57,11 @@ public final class App implements AutoCloseable {
         Revocations revocations = new Revocations(config.clock());
         JwtStrategy strategy = new JwtStrategy(tokens, users, revocations);
         PageOrigins page = new PageOrigins(config.host());
-        RedisAdapter adapter = config.scaledOut() ? RedisAdapter.connect(config.redisUrl(), config.redisPrefix(), config.redisOutageLog()) : null;
-        SocketServer sockets = new SocketServer(config, new SocketAuth(strategy, page), new AuthPayload(strategy), strategy, adapter);
+        RedisLink redis = config.scaledOut() ? RedisAdapter.connect(config.redisUrl(), config.redisPrefix(), config.redisOutageLog()) : null;
+        SocketServer sockets = new SocketServer(config, new SocketAuth(strategy, page), new AuthPayload(strategy), strategy, redis);
         // a logout on any node, on every node: the revocations, and the connections they end
-        SharedRevocations shared = adapter == null ? null
-                : new SharedRevocations(adapter, revocations, sockets, users, config.tokenLifetime());
+        SharedRevocations shared = redis == null ? null
+                : new SharedRevocations(redis, revocations, sockets, users, config.tokenLifetime());
         Javalin http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = config.host();
@@ -89,9 +89,9 @@ public final class App implements AutoCloseable {
         } catch (RuntimeException e) {
             // a node that failed to start keeps nothing running, and no link to Redis
             http.stop();
-            if (adapter != null) {
+            if (redis != null) {
                 shared.close();
-                adapter.shutdown();
+                redis.shutdown();
             }
             throw e;
         }

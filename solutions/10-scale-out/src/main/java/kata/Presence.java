@@ -3,8 +3,6 @@ package kata;
 import com.corundumstudio.socketio.SocketIOServer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.redisson.api.RBatch;
 import org.redisson.api.RScoredSortedSet;
@@ -18,7 +16,7 @@ import org.redisson.client.codec.StringCodec;
  * <p>On this node, a user is connected while their room has a connection in it. Across nodes, each
  * node holds a lease on the users it serves: in Redis, the sorted set {@code kata:presence:user:<id>}
  * (under the app's prefix) has one member per node, scored with the time its lease ends. A node renews
- * its leases every third of {@link #lease}, all of them in one pipelined round trip, and gives a user's
+ * its leases every third of {@link #lease}, all of them in one pipelined round trip ({@link LeaseHeartbeat}), and gives a user's
  * up when their last connection here closes. A node that dies without a word stops renewing, so its
  * users count as gone at most one lease later; its member leaves the set at the next renewal of
  * another node, or with the whole set, one lease after the last renewal.
@@ -28,11 +26,11 @@ import org.redisson.client.codec.StringCodec;
 public final class Presence implements AutoCloseable {
 
     private final SocketIOServer server;
-    private final RedisAdapter adapter;
+    private final RedisLink redis;
     private final Duration lease;
     private final Clock clock;
-    private final ScheduledExecutorService heartbeat;
     private final RedisWriter writer;
+    private final LeaseHeartbeat heartbeat;
 
     /** One node alone: presence is this node's rooms. */
     public Presence(SocketIOServer server) {
@@ -40,31 +38,20 @@ public final class Presence implements AutoCloseable {
     }
 
     /** One node of several: presence is this node's rooms and the other nodes' leases in Redis. */
-    public Presence(SocketIOServer server, RedisAdapter adapter, Duration lease, Clock clock) {
+    public Presence(SocketIOServer server, RedisLink redis, Duration lease, Clock clock) {
         this.server = server;
-        this.adapter = adapter;
+        this.redis = redis;
         this.lease = lease;
         this.clock = clock;
-        if (adapter == null) {
-            heartbeat = null;
-            writer = null;
-            return;
-        }
-        writer = adapter.writer("presence");
-        heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "presence-heartbeat");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long every = Math.max(1, lease.toMillis() / 3);
-        heartbeat.scheduleAtFixedRate(() -> writer.submit("presence heartbeat", this::renewLeases), every, every, TimeUnit.MILLISECONDS);
+        writer = redis == null ? null : redis.writer("presence");
+        heartbeat = redis == null ? null : new LeaseHeartbeat(server, redis, writer, lease, this::renew);
     }
 
     public boolean isUserConnected(int userId) {
         if (onlineHere(userId)) {
             return true;
         }
-        if (adapter == null || adapter.outage().isDown()) {
+        if (redis == null || redis.outage().isDown()) {
             // alone, or cut off from the others: this node knows only its own connections
             return false;
         }
@@ -72,10 +59,10 @@ public final class Presence implements AutoCloseable {
         try {
             long now = clock.millis();
             boolean elsewhere = leases(userId).count(now, true, Double.POSITIVE_INFINITY, true) > 0;
-            adapter.outage().succeeded();
+            redis.outage().succeeded();
             return elsewhere;
         } catch (RuntimeException e) {
-            adapter.outage().failed("presence of user " + userId, e);
+            redis.outage().failed("presence of user " + userId, e);
             return false;
         }
         // STUB
@@ -86,19 +73,19 @@ public final class Presence implements AutoCloseable {
 
     /** Called when one of the user's connections opens on this node. */
     void connected(User user) {
-        if (adapter != null) {
+        if (redis != null) {
             writer.submit("presence of " + user.username(), batch -> renew(batch, user.id()));
         }
     }
 
     /** Called when one of the user's connections closes on this node. */
     void disconnected(User user) {
-        if (adapter != null && !onlineHere(user.id())) {
+        if (redis != null && !onlineHere(user.id())) {
             // BEGIN SOLUTION
             writer.submit("presence of " + user.username(), batch -> {
                 // the user may have come back meanwhile: the room says
                 if (!onlineHere(user.id())) {
-                    leases(batch, user.id()).removeAsync(adapter.node());
+                    leases(batch, user.id()).removeAsync(redis.node());
                 }
             });
             // STUB
@@ -112,7 +99,7 @@ public final class Presence implements AutoCloseable {
         // BEGIN SOLUTION
         long now = clock.millis();
         RScoredSortedSetAsync<String> leases = leases(batch, userId);
-        leases.addAsync(now + lease.toMillis(), adapter.node());
+        leases.addAsync(now + lease.toMillis(), redis.node());
         // a lease that ended is a dead node's: it goes, or a node that serves the same user would keep it
         // in the set for ever by renewing the set
         leases.removeRangeByScoreAsync(Double.NEGATIVE_INFINITY, true, now, false);
@@ -125,25 +112,13 @@ public final class Presence implements AutoCloseable {
         // END SOLUTION
     }
 
-    /** Renews this node's lease on every user it serves: one batch, one round trip, however many users. */
-    private void renewLeases(RBatch batch) {
-        // written even when no user is here, so that an outage (and its end) is noticed without traffic
-        batch.getBucket(adapter.key("node:" + adapter.node()), StringCodec.INSTANCE).setAsync("alive", lease.multipliedBy(2));
-        server.getAllClients().stream()
-                .map(Session::userOf)
-                .filter(java.util.Objects::nonNull)
-                .map(User::id)
-                .distinct()
-                .forEach(userId -> renew(batch, userId));
-    }
-
     /** Whether the user has a connection on this node: their room holds only accepted connections. */
     private boolean onlineHere(int userId) {
         return !server.getRoomOperations(UserRooms.roomOf(userId)).getClients().isEmpty();
     }
 
     private RScoredSortedSet<String> leases(int userId) {
-        return adapter.redis().getScoredSortedSet(key(userId), StringCodec.INSTANCE);
+        return redis.client().getScoredSortedSet(key(userId), StringCodec.INSTANCE);
     }
 
     private RScoredSortedSetAsync<String> leases(RBatch batch, int userId) {
@@ -152,7 +127,7 @@ public final class Presence implements AutoCloseable {
 
     /** {@code kata:presence:user:1}, with the app's prefix. */
     private String key(int userId) {
-        return adapter.key("presence:user:" + userId);
+        return redis.key("presence:user:" + userId);
     }
 
     /** How long after a node dies its users still count as connected, at most. */
@@ -163,7 +138,7 @@ public final class Presence implements AutoCloseable {
     @Override
     public void close() {
         if (heartbeat != null) {
-            heartbeat.shutdownNow();
+            heartbeat.close();
         }
     }
 }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Its queue is bounded. When Redis is slower than this node's traffic, what does not fit is dropped:
  * counted, and logged as a full queue (once per interval), which is not an outage. An outage is a
- * command that Redis did not answer: {@link RedisAdapter.Outage} says so.
+ * command that Redis did not answer: {@link RedisOutage} says so.
  */
 public final class RedisWriter {
 
@@ -42,7 +42,7 @@ public final class RedisWriter {
 
     private final String name;
     private final RedissonClient redis;
-    private final RedisAdapter.Outage outage;
+    private final RedisOutage outage;
     private final BlockingQueue<Queued> queue;
     private final int capacity;
     private final BatchOptions options;
@@ -54,7 +54,7 @@ public final class RedisWriter {
     private long droppedSinceLine;
     private Instant lastLogged = Instant.MIN;
 
-    RedisWriter(String name, RedissonClient redis, RedisAdapter.Outage outage, int capacity, Duration timeout, Duration logInterval,
+    RedisWriter(String name, RedissonClient redis, RedisOutage outage, int capacity, Duration timeout, Duration logInterval,
             Clock clock) {
         this.name = name;
         this.redis = redis;

@@ -39,8 +39,8 @@ public final class SocketServer implements AutoCloseable {
     private final TokenLifetimes lifetimes;
     private int port;
 
-    /** {@code adapter} is null for one node alone, else its link to the other nodes through Redis. */
-    public SocketServer(Config config, SocketAuth auth, AuthPayload payload, JwtStrategy strategy, RedisAdapter adapter) {
+    /** {@code redis} is null for one node alone, else its link to the other nodes through Redis. */
+    public SocketServer(Config config, SocketAuth auth, AuthPayload payload, JwtStrategy strategy, RedisLink redis) {
         Configuration io = new Configuration();
         io.setHostname(config.host());
         io.setPort(config.ioPort());
@@ -53,9 +53,9 @@ public final class SocketServer implements AutoCloseable {
         // how soon a connection that died without closing is noticed (and leaves its rooms): interval + timeout
         io.setPingInterval((int) config.pingInterval().toMillis());
         io.setPingTimeout((int) config.pingTimeout().toMillis());
-        if (adapter != null) {
-            // TODO step 10: netty-socketio keeps rooms in this JVM's memory (MemoryStoreFactory). Give it the
-            // adapter, a RedissonStoreFactory, so that a broadcast reaches the room's connections on every node.
+        if (redis != null) {
+            // rooms across nodes: a broadcast reaches the room's connections on every node
+            RedisAdapter.shareRooms(io, redis);
         }
         server = new SocketIOServer(io);
         // every CONNECT goes through authenticate(..) before it is answered; a session without an accepted
@@ -64,7 +64,7 @@ public final class SocketServer implements AutoCloseable {
         gate = new ConnectGate(config.connectTimeout(), this::authenticate);
         SocketIoWorkarounds.install(server, RateLimits.handshakes(config), gate);
         rooms = new UserRooms(server);
-        presence = adapter == null ? new Presence(server) : new Presence(server, adapter, config.presenceLease(), config.clock());
+        presence = redis == null ? new Presence(server) : new Presence(server, redis, config.presenceLease(), config.clock());
         this.payload = payload;
         this.strategy = strategy;
         // an ended connection no longer counts its user as online

@@ -13,7 +13,7 @@ final class Nodes {
     static final Duration LEASE = Duration.ofMillis(1500);
 
     static final String ADAPTER = "steps/10-scale-out/src/main/java/kata/RedisAdapter.java";
-    static final String SERVER = "steps/10-scale-out/src/main/java/kata/SocketServer.java";
+    static final String ROOMS = "steps/10-scale-out/src/main/java/kata/RedisRooms.java";
     static final String PRESENCE = "steps/10-scale-out/src/main/java/kata/Presence.java";
     static final String REVOCATIONS = "steps/10-scale-out/src/main/java/kata/SharedRevocations.java";
 

@@ -80,7 +80,7 @@ class RedisOutageTest {
         String johnsToken = nodeA.http().login("john", "changeit");
         Connection johnOnA = onA.connect(johnsToken);
         Connection johnOnB = onB.connect(johnsToken);
-        awaitDelivered(johnsToken, johnOnB, Connection.PATIENCE, "while Redis runs, a notify on A reaches john on B. Open " + Nodes.SERVER);
+        awaitDelivered(johnsToken, johnOnB, Connection.PATIENCE, "while Redis runs, a notify on A reaches john on B. Open " + Nodes.ADAPTER);
 
         redis.stop();
         long stopped = System.nanoTime();

@@ -54,7 +54,7 @@ class ScaleOutTest {
         assertThat(nodeA.http().postWithToken("/notify", johnsToken)).hasStatus(200);
 
         johnOnA.awaitEvent("foo");
-        johnOnB.awaitEvent("foo", "The room user:1 on node B never heard of the event sent on node A. Open " + Nodes.SERVER
+        johnOnB.awaitEvent("foo", "The room user:1 on node B never heard of the event sent on node A. Open " + Nodes.ADAPTER
                 + ": netty-socketio's rooms live in one JVM until it is given a store factory that shares them through Redis.");
         johnOnA.assertNoEvent("disconnect", Duration.ofMillis(300), "");
         assertThat(johnOnA.events("foo")).as("john's tab on A gets the event once").hasSize(1);
@@ -71,7 +71,7 @@ class ScaleOutTest {
         assertThat(nodeB.http().postWithToken("/notify", johnsToken)).hasStatus(200);
 
         Connection.Event foo = johnOnA.awaitEvent("foo", "Node B sent it to the room user:1, where it has no connection. Open "
-                + Nodes.SERVER + ": the room must be shared through Redis.");
+                + Nodes.ADAPTER + ": the room must be shared through Redis.");
         assertThat(foo.payload()).isEqualTo("bar");
     }
 
@@ -85,7 +85,7 @@ class ScaleOutTest {
 
         // a proxy that blocks websockets leaves a browser on polling: a broadcast through Redis must reach it too
         Connection.Event foo = pollingOnA.awaitEvent("foo", "Node B, which has no connection in the room user:1, sent the event"
-                + " through Redis to node A, whose tab polls. Open " + Nodes.SERVER + ": the room must be shared through Redis.");
+                + " through Redis to node A, whose tab polls. Open " + Nodes.ADAPTER + ": the room must be shared through Redis.");
         assertThat(foo.payload()).isEqualTo("bar");
     }
 
@@ -130,9 +130,9 @@ class ScaleOutTest {
         // a room is each node's own business: only what is sent to it crosses
         awaitPublishes(0, "node A published on Redis for a connection that came and went. netty-socketio publishes every join"
                 + " and leave of a room, every connect and disconnect, and every node copies the others' session ids into its own rooms,"
-                + " which no node needs: open " + Nodes.ADAPTER + ", whose store publishes room broadcasts only.");
+                + " which no node needs: read " + Nodes.ROOMS + ", whose store publishes room broadcasts only.");
         assertThat(nodeA.http().postWithToken("/notify", johnsToken)).hasStatus(200);
-        awaitPublishes(1, "a notify on A is one broadcast to the room user:1, which the other nodes must hear. Open " + Nodes.SERVER
+        awaitPublishes(1, "a notify on A is one broadcast to the room user:1, which the other nodes must hear. Open " + Nodes.ADAPTER
                 + ": netty-socketio's rooms live in one JVM until it is given a store factory that shares them through Redis.");
     }
 
