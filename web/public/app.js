@@ -2,7 +2,10 @@
 
 // The page of the kata: log in over HTTP to get a JSON Web Token, then open a
 // Socket.IO connection that carries the same token. The token is kept in
-// localStorage and is never printed or shown.
+// localStorage and is never printed or shown. Since step 11 the login also
+// leaves a refresh token in a cookie this script cannot read: before the token
+// expires, the page fetches a new one (POST /refresh) and sends it on the live
+// connection, which stays open.
 
 const TOKEN_KEY = "kata.token";
 const $ = (id) => document.getElementById(id);
@@ -10,6 +13,7 @@ const $ = (id) => document.getElementById(id);
 let token = localStorage.getItem(TOKEN_KEY);
 let user = null;   // { id, username } from GET /self
 let socket = null;
+let config = null; // GET /config.json: where the Socket.IO server is, how it takes the token
 
 // ---- HTTP -------------------------------------------------------------------
 
@@ -65,13 +69,70 @@ function forgetToken() {
   localStorage.removeItem(TOKEN_KEY);
 }
 
+function keepToken(fresh) {
+  token = fresh;
+  localStorage.setItem(TOKEN_KEY, fresh);
+}
+
+// ---- Refresh (step 11) --------------------------------------------------------
+
+// A new token from the refresh cookie, or null (no cookie, a login that ended
+// or expired, another step's server). One tab at a time: the tabs share the
+// cookie, and a refresh token presented twice ends the login (see
+// RefreshTokens), so a tab that waited for another one takes the token that
+// tab got instead of asking again.
+async function refreshToken() {
+  const ask = async () => {
+    const stored = localStorage.getItem(TOKEN_KEY);
+    if (stored && stored !== token && expiresIn(stored) > expiresIn(token)) {
+      token = stored;
+      return token;
+    }
+    const res = await api("POST", "/refresh");
+    if (!res.ok || typeof res.data.token !== "string") return null;
+    keepToken(res.data.token);
+    const shown = $("token-refreshed");
+    shown.dataset.count = String(Number(shown.dataset.count) + 1);
+    shown.textContent = "refreshed at " + new Date().toLocaleTimeString();
+    return token;
+  };
+  return navigator.locks ? navigator.locks.request("kata.refresh", ask) : ask();
+}
+
+// A token's claims: readable by anyone (only the server can trust them).
+function claims(jwt) {
+  try {
+    return JSON.parse(atob(jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+  } catch {
+    return {};
+  }
+}
+
+// Milliseconds until a token's exp.
+const expiresIn = (jwt) => (claims(jwt || "").exp || -Infinity) * 1000 - Date.now();
+
+// The login a token belongs to (step 11).
+const family = (jwt) => claims(jwt || "").fam;
+
+async function loadConfig() {
+  if (!config) {
+    const res = await api("GET", "/config.json");
+    config = res.ok ? res.data : {};
+  }
+  return config;
+}
+
 // ---- Signing in and out -----------------------------------------------------
 
 async function start() {
   if (typeof io === "undefined") $("client-missing").hidden = false;
-  if (!token) return show("signed-out");
+  const refreshes = (await loadConfig()).refresh === true;
   // A stored token may have expired or been signed with another secret: ask.
-  const self = await api("GET", "/self", { auth: token });
+  let self = token ? await api("GET", "/self", { auth: token }) : { ok: false, status: 401, data: {} };
+  // Since step 11: no token, or an expired one, and the login may still be refreshed
+  if (!self.ok && self.status === 401 && refreshes && await refreshToken()) {
+    self = await api("GET", "/self", { auth: token });
+  }
   if (!self.ok) {
     forgetToken();
     return show("signed-out", self.status === 401 ? "" : errorText(self));
@@ -93,8 +154,7 @@ $("login-form").addEventListener("submit", async (event) => {
   }
   const self = await api("GET", "/self", { auth: res.data.token });
   if (!self.ok) return showLoginError("logged in, but GET /self said: " + errorText(self));
-  token = res.data.token;
-  localStorage.setItem(TOKEN_KEY, token);
+  keepToken(res.data.token);
   await signedIn(self.data);
 });
 
@@ -105,9 +165,9 @@ async function signedIn(self) {
   show("signed-in");
 
   const mine = token;
-  const config = await api("GET", "/config.json");
+  const settings = await loadConfig();
   if (token !== mine) return; // logged out meanwhile
-  if (!config.ok || !config.data.ioPort) {
+  if (!settings.ioPort) {
     setStatus("no socket server");
     return note("This step has no Socket.IO server yet (it comes in step 04)");
   }
@@ -115,8 +175,8 @@ async function signedIn(self) {
   refreshOnline();
   if (typeof io === "undefined") return setStatus("disconnected"); // see the banner
   // The Socket.IO server has its own port, on the same host name as this page.
-  connect(location.protocol + "//" + location.hostname + ":" + config.data.ioPort,
-    config.data.socketAuth === "payload");
+  connect(location.protocol + "//" + location.hostname + ":" + settings.ioPort,
+    settings.socketAuth === "payload", settings.refresh === true);
 }
 
 $("logout").addEventListener("click", async () => {
@@ -154,6 +214,8 @@ function resetSocketView() {
   $("socket-id").textContent = "—";
   $("transport").textContent = "—";
   $("whoami").textContent = "—";
+  $("token-refreshed").textContent = "—";
+  $("token-refreshed").dataset.count = "0";
   $("events").replaceChildren();
   $("notify-result").textContent = "";
   $("online").textContent = "online: ?";
@@ -162,14 +224,16 @@ function resetSocketView() {
 
 // ---- Socket.IO --------------------------------------------------------------
 
-function connect(url, withPayload) {
+function connect(url, withPayload, refreshes) {
   setStatus("connecting…");
+  let sentToken = token; // the token this connection lives on: the one it connected or renewed with
 
   if (withPayload) {
     // Since step 08: straight to WebSocket, with the token in the Socket.IO
     // CONNECT packet (the "auth" payload), which travels inside the connection.
-    // No polling, so no preflight and no upgrade.
-    socket = io(url, { transports: ["websocket"], auth: { token } });
+    // No polling, so no preflight and no upgrade. The payload is a function, so
+    // that every reconnection sends the token of the moment, not the first one.
+    socket = io(url, { transports: ["websocket"], auth: (send) => { sentToken = token; send({ token }); } });
   } else {
     // Steps 04 to 07: the token travels as an HTTP header, exactly as for
     // GET /self. This only works because the default transports start with
@@ -209,8 +273,15 @@ function connect(url, withPayload) {
   // CONNECT (step 08 on) says why in err.message ("invalid token", "no token");
   // a refused handshake is a bare 401, which the client reports as a transport
   // error without a reason. Stop retrying and ask for a new login.
-  s.on("connect_error", (err) => {
+  let retried = false;
+  s.on("connect_error", async (err) => {
     if (s !== socket) return;
+    // Since step 11: a reconnection whose token expired meanwhile (a laptop
+    // that slept) refreshes once, and tries again with the new token.
+    if (refreshes && !retried && err.message === "token expired") {
+      retried = true;
+      if (await refreshToken()) return s.connect();
+    }
     s.disconnect();
     socket = null;
     forgetToken();
@@ -227,7 +298,27 @@ function connect(url, withPayload) {
     if (s !== socket) return;
     signOut(reason === "session expired" ? "session expired, log in again"
       : reason === "logged out" ? "you logged out (in this tab or another), log in again"
+      : reason === "refresh token reused" ? "your login was used from somewhere else, so it was ended: log in again"
       : "the server ended the session (" + reason + "), log in again");
+  });
+
+  // Since step 11: the token expires soon. A new one from the refresh cookie,
+  // sent on this connection, which then lives until the new one expires.
+  s.on("token_expiring", async () => {
+    if (!refreshes || s !== socket) return;
+    const fresh = await refreshToken();
+    if (s !== socket) return;
+    if (!fresh) return signOut("session expired, log in again");
+    if (family(fresh) !== family(sentToken)) {
+      // another login in this browser replaced the cookie: its token cannot renew
+      // this connection (the server would refuse it), so connect again with it
+      s.disconnect();
+      return connect(url, withPayload, refreshes);
+    }
+    sentToken = fresh;
+    s.emit("reauth", { token: fresh }, (answer) => {
+      if (s === socket && answer && answer.error) signOut("the server refused the new token (" + answer.error + "), log in again");
+    });
   });
 
   // Sent by the server to every connection of this user (POST /notify).

@@ -33,11 +33,20 @@ class PageTest {
     static final RunningApp<App> app = RunningApp.of(env -> App.start(Config.fromEnvironment(env)), App::httpPort)
             .withSocketPort(App::ioPort);
 
-    /** The same app with tokens that live 5 s (TOKEN_LIFETIME), to see a session expire. */
+    /** The same app with tokens that live 3 s (TOKEN_LIFETIME), to see the page refresh them (step 11). */
     @RegisterExtension
     static final RunningApp<App> shortLived = RunningApp.of(env -> {
         Map<String, String> shortTokens = new HashMap<>(env);
-        shortTokens.put("TOKEN_LIFETIME", "5");
+        shortTokens.put("TOKEN_LIFETIME", "3");
+        return App.start(Config.fromEnvironment(shortTokens));
+    }, App::httpPort).withSocketPort(App::ioPort);
+
+    /** And a login that can be refreshed for 5 s only (REFRESH_LIFETIME), to see a session end. */
+    @RegisterExtension
+    static final RunningApp<App> shortLogin = RunningApp.of(env -> {
+        Map<String, String> shortTokens = new HashMap<>(env);
+        shortTokens.put("TOKEN_LIFETIME", "3");
+        shortTokens.put("REFRESH_LIFETIME", "5");
         return App.start(Config.fromEnvironment(shortTokens));
     }, App::httpPort).withSocketPort(App::ioPort);
 
@@ -68,6 +77,19 @@ class PageTest {
         return chrome.findElement(By.id(id)).getText();
     }
 
+    /**
+     * Loads the page, and logs out if it signs in by itself: since step 11 a page with a refresh cookie gets a
+     * new token on load, and a test of the login form starts from the form.
+     */
+    private static void loadSignedOut(String url) {
+        chrome.get(url);
+        waiting().until(d -> d.findElement(By.id("signed-in")).isDisplayed() || d.findElement(By.id("signed-out")).isDisplayed());
+        if (chrome.findElement(By.id("signed-in")).isDisplayed()) {
+            chrome.findElement(By.id("logout")).click();
+        }
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out")));
+    }
+
     private static void awaitText(String id, String expected) {
         waiting().withMessage(() -> "#" + id + " should read \"" + expected + "\", it reads \"" + text(id) + "\"")
                 .until(ExpectedConditions.textToBe(By.id(id), expected));
@@ -85,7 +107,7 @@ class PageTest {
     @Test
     @Order(2)
     void john_logs_in_connects_and_sees_an_event_sent_from_his_other_tab() throws Exception {
-        chrome.get(page());
+        loadSignedOut(page());
         chrome.findElement(By.id("login")).click();
 
         awaitText("status", "connected");
@@ -132,14 +154,41 @@ class PageTest {
 
     @Test
     @Order(7)
-    void an_expired_session_drops_back_to_the_login_form() {
-        chrome.get("http://localhost:" + shortLived.httpPort() + "/");
+    void the_page_stays_connected_across_several_token_lifetimes_by_refreshing_its_token() {
+        loadSignedOut("http://localhost:" + shortLived.httpPort() + "/");
+        chrome.findElement(By.id("login")).click();
+        awaitText("status", "connected");
+        awaitText("whoami", "john");
+        String socketId = text("socket-id");
+        long started = System.nanoTime();
+
+        // TOKEN_LIFETIME is 3 s for this app: told token_expiring 1.5 s before each exp, the page refreshes and
+        // sends the new token on the same connection, every second or two, for three lifetimes and more
+        new WebDriverWait(chrome, Duration.ofSeconds(20)).withMessage(() -> "the page should have refreshed its token for three"
+                + " lifetimes; it did " + chrome.findElement(By.id("token-refreshed")).getAttribute("data-count") + " times, and reads: "
+                + text("login-error") + " " + text("socket-note"))
+                .until(d -> Duration.ofNanos(System.nanoTime() - started).toMillis() > 9_500
+                        && Integer.parseInt(chrome.findElement(By.id("token-refreshed")).getAttribute("data-count")) >= 5);
+
+        long lifetimes = Duration.ofNanos(System.nanoTime() - started).toMillis() / 3000;
+        assertThat(text("status")).as("still connected after %d token lifetimes", lifetimes).isEqualTo("connected");
+        assertThat(text("socket-id")).as("on the same connection: renewed, never dropped").isEqualTo(socketId);
+        assertThat(chrome.findElement(By.id("signed-in")).isDisplayed()).isTrue();
+        System.err.println("the page stayed connected, on one connection, across " + lifetimes + " token lifetimes");
+        chrome.findElement(By.id("logout")).click();
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out")));
+    }
+
+    @Test
+    @Order(8)
+    void when_the_login_can_no_longer_be_refreshed_the_session_ends_with_a_message() {
+        loadSignedOut("http://localhost:" + shortLogin.httpPort() + "/");
         chrome.findElement(By.id("login")).click();
         awaitText("status", "connected");
 
-        // TOKEN_LIFETIME is 5 s for this app: the server ends the connection at the token's exp
-        awaitText("login-error", "session expired, log in again");
+        // REFRESH_LIFETIME is 5 s for this app: the refresh after that is refused, and the token then expires
+        new WebDriverWait(chrome, Duration.ofSeconds(15)).withMessage(() -> "#login-error should say the session expired, it reads \""
+                + text("login-error") + "\"").until(ExpectedConditions.textToBe(By.id("login-error"), "session expired, log in again"));
         assertThat(chrome.findElement(By.id("signed-in")).isDisplayed()).isFalse();
         assertThat((Object) chrome.executeScript("return localStorage.getItem('kata.token')"))
                 .as("an expired token is forgotten").isNull();
@@ -160,8 +209,7 @@ class PageTest {
     @Test
     @Order(5)
     void a_token_that_the_socket_server_refuses_shows_the_reason() {
-        chrome.get(page());
-        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out")));
+        loadSignedOut(page());
         chrome.findElement(By.id("login")).click();
         awaitText("status", "connected");
 
@@ -178,8 +226,7 @@ class PageTest {
     @Test
     @Order(6)
     void a_wrong_password_shows_the_message_and_clears_the_field() throws Exception {
-        chrome.get(page());
-        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out")));
+        loadSignedOut(page());
         chrome.findElement(By.id("password")).clear();
         chrome.findElement(By.id("password")).sendKeys("wrong");
         chrome.findElement(By.id("login")).click();

@@ -28,7 +28,7 @@ class PublicPortsTest {
 
     @Test
     void the_page_is_told_the_balancers_socket_port_and_its_origin_is_the_balancers() {
-        assertThat(node.http().get("/config.json")).hasStatus(200).hasJson("{\"ioPort\":" + PUBLIC_IO_PORT + ",\"socketAuth\":\"payload\"}");
+        assertThat(node.http().get("/config.json")).hasStatus(200).hasJson("{\"ioPort\":" + PUBLIC_IO_PORT + ",\"socketAuth\":\"payload\",\"refresh\":true}");
 
         String handshake = "/socket.io/?EIO=4&transport=polling";
         assertThat(node.socketHttp().get(handshake, "Origin", "http://localhost:" + PUBLIC_PORT)).hasStatus(200);

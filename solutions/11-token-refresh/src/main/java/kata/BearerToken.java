@@ -1,0 +1,51 @@
+package kata;
+
+import java.util.Locale;
+
+/**
+ * What an Authorization header holds, read by hand: the guide's "manual parsing". A pure function,
+ * with no key and no clock, so every case can be tested on its own.
+ */
+public final class BearerToken {
+
+    /** What {@link #parse} found. */
+    public sealed interface Parsed permits NoToken, NotBearer, Token {
+    }
+
+    /** There is no Authorization header: the guide's {@code new Error("no token")}. */
+    public record NoToken() implements Parsed {
+    }
+
+    /** There is one, but not {@code Bearer <token>}: the guide's {@code new Error("invalid token")}. */
+    public record NotBearer() implements Parsed {
+    }
+
+    /** A bearer token, still to be verified. */
+    public record Token(String value) implements Parsed {
+        @Override
+        public String toString() {
+            // never let a token reach a log line by accident
+            return "Token[value=…]";
+        }
+    }
+
+    private BearerToken() {
+    }
+
+    public static Parsed parse(String authorizationHeader) {
+        if (authorizationHeader == null || authorizationHeader.isEmpty()) {
+            return new NoToken();
+        }
+        int space = authorizationHeader.indexOf(' ');
+        if (space < 0) {
+            return new NotBearer();
+        }
+        // the guide checks startsWith("bearer "); the scheme is case-insensitive (RFC 9110 section 11.1)
+        String scheme = authorizationHeader.substring(0, space).toLowerCase(Locale.ROOT);
+        String token = authorizationHeader.substring(space + 1).trim();
+        if (!scheme.equals("bearer") || token.isEmpty() || token.contains(" ")) {
+            return new NotBearer();
+        }
+        return new Token(token);
+    }
+}

@@ -1,0 +1,216 @@
+package kata;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import javax.crypto.SecretKey;
+
+/**
+ * Everything the app reads from its environment, read once at start:
+ * {@code HOST} (default 127.0.0.1), {@code PORT} (default 3000, 0 picks a free port),
+ * {@code IO_PORT} (default 3001, the Socket.IO server; 0 picks a free port),
+ * {@code WEB_DIR} (default web/public, the page served at /) and {@code JWT_SECRET} (at least
+ * 32 bytes; without it a random key is made, and tokens do not survive a restart), and
+ * {@code PING_INTERVAL_MS} and {@code PING_TIMEOUT_MS} (default 25000 and 20000, as in Node's
+ * Socket.IO): a connection that stops answering pings is dropped after their sum, and
+ * {@code CONNECT_TIMEOUT_MS} (default 45000, Node's {@code connectTimeout}): how long a session may
+ * stay open without completing an authenticated Socket.IO CONNECT, and {@code TOKEN_LIFETIME} (default
+ * 3600, in seconds): how long a token from /login is valid, and so how long a connection opened with it lives.
+ *
+ * <p>Several nodes: {@code REDIS_URL} (e.g. redis://127.0.0.1:6379; unset: one node alone, in memory)
+ * joins this node to every other node with the same Redis, {@code PRESENCE_LEASE_MS} (default 6000)
+ * is how long after a node dies its users still count as connected, {@code REDIS_OUTAGE_LOG_MS}
+ * (default 10000) how often a Redis that does not answer is logged, and {@code REDIS_PREFIX} (default
+ * {@code kata:}) starts the name of every key and channel the app uses in Redis: two apps (or two
+ * workshop groups) with different prefixes can share one Redis without hearing each other. Behind a
+ * load balancer, {@code PUBLIC_PORT} and {@code PUBLIC_IO_PORT} are the ports that browsers see (the
+ * balancer's): the page's origin, and the Socket.IO port that {@code /config.json} gives the page. Unset,
+ * they are this node's own.
+ *
+ * <p>Rate limits ({@link RateLimits}), each a number of requests per minute from one client address, or
+ * for one username: {@code LOGIN_LIMIT_PER_USER} (default 10), {@code LOGIN_LIMIT_PER_ADDRESS} (120),
+ * {@code LOGOUT_LIMIT_PER_ADDRESS} (60) and {@code HANDSHAKE_LIMIT_PER_ADDRESS} (300, Socket.IO handshakes).
+ * Each node counts for itself.
+ *
+ * <p>Refresh (step 11, {@link Refresh}): {@code TOKEN_EXPIRING_AHEAD_MS} (default 60000, at most half the
+ * token's lifetime): how long before its token expires a connection is told {@code token_expiring};
+ * {@code REFRESH_LIFETIME} (default 604800, a week, in seconds): how long a login can be refreshed in all;
+ * {@code REFRESH_IDLE} (default 86400, a day, in seconds): how long it can go unused; and
+ * {@code REFRESH_REUSE_GRACE_MS} (default 5000): how long a refresh token just replaced still gets the
+ * one that replaced it (two tabs that refreshed at once), instead of counting as stolen.
+ */
+public record Config(String host, int port, int ioPort, Path webDir, SecretKey signingKey, boolean randomKey, Clock clock,
+        Duration pingInterval, Duration pingTimeout, Duration connectTimeout, Duration tokenLifetime, String redisUrl,
+        Duration presenceLease, Duration redisOutageLog, String redisPrefix, int publicPort, int publicIoPort, Limits limits,
+        Refresh refresh) {
+
+    /** How many requests per minute each key may make (see {@link RateLimits}). */
+    public record Limits(int loginsPerUser, int loginsPerAddress, int logoutsPerAddress, int handshakesPerAddress) {
+    }
+
+    /** The lifetimes of a login that refreshes its tokens ({@link RefreshTokens}). */
+    public record Refresh(Duration expiringAhead, Duration lifetime, Duration idle, Duration reuseGrace) {
+    }
+
+    public static Config fromEnvironment(Map<String, String> env) {
+        String secret = env.get("JWT_SECRET");
+        boolean random = secret == null || secret.isEmpty();
+        return new Config(
+                env.getOrDefault("HOST", "127.0.0.1"),
+                port(env, "PORT", 3000),
+                port(env, "IO_PORT", 3001),
+                Path.of(env.getOrDefault("WEB_DIR", "web/public")),
+                random ? SigningKey.random() : SigningKey.fromSecret(secret),
+                random,
+                Clock.systemUTC(),
+                millis(env, "PING_INTERVAL_MS", 25_000),
+                millis(env, "PING_TIMEOUT_MS", 20_000),
+                millis(env, "CONNECT_TIMEOUT_MS", 45_000),
+                seconds(env, "TOKEN_LIFETIME", 3600),
+                redisUrl(env),
+                millis(env, "PRESENCE_LEASE_MS", 6_000),
+                millis(env, "REDIS_OUTAGE_LOG_MS", 10_000),
+                redisPrefix(env),
+                port(env, "PUBLIC_PORT", 0),
+                port(env, "PUBLIC_IO_PORT", 0),
+                limits(env),
+                refresh(env));
+    }
+
+    static Refresh refresh(Map<String, String> env) {
+        Duration lifetime = seconds(env, "TOKEN_LIFETIME", 3600);
+        Duration ahead = millis(env, "TOKEN_EXPIRING_AHEAD_MS", 60_000);
+        // a warning must leave the token some life, and the client time to refresh
+        if (ahead.compareTo(lifetime.dividedBy(2)) > 0) {
+            ahead = lifetime.dividedBy(2);
+        }
+        return new Refresh(ahead, seconds(env, "REFRESH_LIFETIME", 604_800), seconds(env, "REFRESH_IDLE", 86_400),
+                millis(env, "REFRESH_REUSE_GRACE_MS", 5_000));
+    }
+
+    /** Whether this node is one of several, joined through Redis. */
+    public boolean scaledOut() {
+        return redisUrl != null;
+    }
+
+    static String redisUrl(Map<String, String> env) {
+        String value = env.get("REDIS_URL");
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String url = value.trim();
+        if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+            throw new IllegalArgumentException("REDIS_URL must look like redis://host:port, not \"" + url + "\"");
+        }
+        return url;
+    }
+
+    static String redisPrefix(Map<String, String> env) {
+        String value = env.get("REDIS_PREFIX");
+        if (value == null || value.isBlank()) {
+            return "kata:";
+        }
+        String prefix = value.trim();
+        if (!prefix.matches("[A-Za-z0-9:._{}-]+")) {
+            throw new IllegalArgumentException("REDIS_PREFIX may hold letters, digits and : . _ - { } only, not \"" + value + "\"");
+        }
+        return prefix;
+    }
+
+    /**
+     * Per minute. The defaults let a person use several tabs and reload at will, and a workshop room of 30
+     * behind one NAT address log in four times a minute each, log out twice, and reconnect three tabs each
+     * at once after a restart (90 handshakes). Password guessing is held back by the limit per username,
+     * which no number of addresses gets around.
+     */
+    static Limits limits(Map<String, String> env) {
+        return new Limits(
+                perMinute(env, "LOGIN_LIMIT_PER_USER", 10),
+                perMinute(env, "LOGIN_LIMIT_PER_ADDRESS", 120),
+                perMinute(env, "LOGOUT_LIMIT_PER_ADDRESS", 60),
+                perMinute(env, "HANDSHAKE_LIMIT_PER_ADDRESS", 300));
+    }
+
+    /** The same configuration with another clock: tests use a fixed one to check exact times. */
+    public Config withClock(Clock other) {
+        return new Config(host, port, ioPort, webDir, signingKey, randomKey, other, pingInterval, pingTimeout, connectTimeout, tokenLifetime,
+                redisUrl, presenceLease, redisOutageLog, redisPrefix, publicPort, publicIoPort, limits, refresh);
+    }
+
+    static Duration millis(Map<String, String> env, String name, int fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return Duration.ofMillis(fallback);
+        }
+        try {
+            int millis = Integer.parseInt(value.trim());
+            if (millis > 0) {
+                return Duration.ofMillis(millis);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a number of milliseconds over 0, not \"" + value + "\"");
+    }
+
+    static Duration seconds(Map<String, String> env, String name, int fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return Duration.ofSeconds(fallback);
+        }
+        try {
+            int seconds = Integer.parseInt(value.trim());
+            if (seconds > 0) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a number of seconds over 0, not \"" + value + "\"");
+    }
+
+    static int perMinute(Map<String, String> env, String name, int fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int perMinute = Integer.parseInt(value.trim());
+            if (perMinute > 0) {
+                return perMinute;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a number of requests per minute over 0, not \"" + value + "\"");
+    }
+
+    static int port(Map<String, String> env, String name, int fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a port number from 0 to 65535, not \"" + value + "\"");
+    }
+
+    @Override
+    public String toString() {
+        // never print the key
+        return "Config[host=" + host + ", port=" + port + ", ioPort=" + ioPort + ", webDir=" + webDir + ", randomKey=" + randomKey
+                + ", redisUrl=" + shown(redisUrl) + ", redisPrefix=" + redisPrefix + "]";
+    }
+
+    /** A Redis URL fit for a log line: without the password it may carry (redis://user:password@host). */
+    static String shown(String redisUrl) {
+        return redisUrl == null ? null : redisUrl.replaceFirst("//[^/@]*@", "//…@");
+    }
+}

@@ -1,0 +1,127 @@
+package kata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import kata.Logins.Login;
+import kata.harness.Connection;
+import kata.harness.RunningApp;
+import kata.harness.Sockets;
+import kata.harness.TokenForge;
+import org.json.JSONObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Step 11: a live connection outlives its first token. Tokens live 3 s here (TOKEN_LIFETIME), and the
+ * connection is told {@code token_expiring} 1.5 s before its token expires; with a fresh token of the same
+ * login ({@code reauth}), it lives until that one expires. Without one, it ends at {@code exp} as in step 09.
+ */
+class ReauthTest {
+
+    private static final Duration AHEAD = Duration.ofMillis(1500);
+
+    @RegisterExtension
+    static final RunningApp<App> app = RunningApp.of(env -> {
+        Map<String, String> shortTokens = new HashMap<>(env);
+        shortTokens.put("TOKEN_LIFETIME", "3");
+        shortTokens.put("TOKEN_EXPIRING_AHEAD_MS", String.valueOf(AHEAD.toMillis()));
+        return App.start(Config.fromEnvironment(shortTokens));
+    }, App::httpPort).withSocketPort(App::ioPort);
+
+    @RegisterExtension
+    final Sockets sockets = new Sockets(app);
+
+    private static Instant expiryOf(String token) {
+        return Instant.ofEpochSecond(TokenForge.decode(token).claims().get("exp").asLong());
+    }
+
+    private static String reauth(Connection connection, String token) {
+        return connection.ask(Reauth.EVENT, new JSONObject(Map.of("token", token)));
+    }
+
+    @Test
+    void the_connection_is_told_ahead_that_its_token_expires() {
+        Login login = Logins.login(app.http(), "john");
+        Connection john = sockets.connectWithPayload(login.token());
+
+        Connection.Event expiring = john.awaitEvent(TokenLifetimes.TOKEN_EXPIRING, Duration.ofSeconds(3),
+                "A connection must be told token_expiring about 1.5 s before its token expires. Open "
+                        + "steps/11-token-refresh/src/main/java/kata/TokenLifetimes.java");
+
+        assertThat(Long.parseLong(expiring.payload())).as("milliseconds its token has left").isBetween(0L, AHEAD.toMillis());
+        assertThat(john.ask("whoami")).isEqualTo("john");
+    }
+
+    @Test
+    void after_a_good_reauth_the_connection_outlives_its_first_token_then_ends_at_the_new_one() {
+        Login login = Logins.login(app.http(), "john");
+        Connection john = sockets.connectWithPayload(login.token());
+        john.awaitEvent(TokenLifetimes.TOKEN_EXPIRING, Duration.ofSeconds(3), "");
+        Login fresh = Logins.refreshed(app.http(), login.refreshToken());
+
+        String answer = reauth(john, fresh.token());
+
+        assertThat(answer).as("the ack of a good reauth. Open " + Logins.REAUTH)
+                .isEqualTo("{\"expiresAt\":" + expiryOf(fresh.token()).toEpochMilli() + "}");
+        Duration pastFirstExp = Duration.between(Instant.now(), expiryOf(login.token())).plusMillis(700);
+        if (!pastFirstExp.isNegative()) {
+            john.assertNoEvent("session_ended", pastFirstExp, "the connection was renewed: its first token's exp is not its end."
+                    + " Open " + Logins.REAUTH);
+        }
+        assertThat(john.ask("whoami")).isEqualTo("john");
+        assertThat(john.awaitEvent("session_ended", Duration.ofSeconds(4), "without another reauth, it ends at the new token's exp")
+                .payload()).isEqualTo("session expired");
+    }
+
+    @Test
+    void a_connection_that_does_not_reauthenticate_ends_at_exp() {
+        Login login = Logins.login(app.http(), "john");
+        Connection john = sockets.connectWithPayload(login.token());
+
+        john.awaitEvent(TokenLifetimes.TOKEN_EXPIRING, Duration.ofSeconds(3), "");
+
+        assertThat(john.awaitEvent("session_ended", Duration.ofSeconds(3), "").payload()).isEqualTo("session expired");
+    }
+
+    @Test
+    void a_token_of_another_user_or_another_login_is_refused_and_the_connection_ends() {
+        Login login = Logins.login(app.http(), "john");
+        Connection john = sockets.connectWithPayload(login.token());
+        Connection johnAgain = sockets.connectWithPayload(Logins.login(app.http(), "john").token());
+
+        String janes = reauth(john, Logins.login(app.http(), "jane").token());
+        String anotherLogin = reauth(johnAgain, Logins.login(app.http(), "john").token());
+
+        assertThat(janes).as("jane's token on john's connection. Open " + Logins.REAUTH).isEqualTo("{\"error\":\"invalid token\"}");
+        assertThat(john.awaitEvent("session_ended").payload()).isEqualTo("invalid token");
+        assertThat(anotherLogin).as("john's token of another login: its logout would not reach this connection. Open "
+                + Logins.REAUTH).isEqualTo("{\"error\":\"invalid token\"}");
+        assertThat(johnAgain.awaitEvent("session_ended").payload()).isEqualTo("invalid token");
+    }
+
+    @Test
+    void an_older_token_a_bad_one_or_none_is_refused() {
+        Login login = Logins.login(app.http(), "john");
+        // a token of the same login that lives an hour, made with the app's secret: any token from /login is older
+        String family = TokenForge.decode(login.token()).claims().path("fam").asText();
+        Connection renewed = sockets.connectWithPayload(TokenForge.valid(1, "john").claim("fam", family).signed());
+        Connection garbage = sockets.connectWithPayload(login.token());
+        Connection empty = sockets.connectWithPayload(login.token());
+
+        String older = reauth(renewed, login.token());
+        String bad = reauth(garbage, "garbage");
+        String none = empty.ask(Reauth.EVENT, new JSONObject(Map.of("nothing", "here")));
+
+        assertThat(older).as("a replayed older token must not move the end back. Open " + Logins.REAUTH)
+                .isEqualTo("{\"error\":\"stale token\"}");
+        assertThat(bad).isEqualTo("{\"error\":\"invalid token\"}");
+        assertThat(none).isEqualTo("{\"error\":\"no token\"}");
+        for (Connection connection : new Connection[] {renewed, garbage, empty}) {
+            connection.awaitEvent("session_ended", "a refused reauth ends the connection");
+        }
+    }
+}
