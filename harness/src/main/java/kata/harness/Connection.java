@@ -71,9 +71,10 @@ public final class Connection implements AutoCloseable {
         WEBSOCKET_ONLY(new String[] {WebSocket.NAME}),
         /**
          * Polling first, on a network where the server's answer to the websocket probe ("3probe") arrives
-         * {@link #LATE_PROBE_ANSWER} after what the server sends on polling at the same moment: what the
-         * JavaScript client often sees. The Java client on loopback almost never does, so a test of the
-         * upgrade must ask for it.
+         * after what the server sends on polling at the same moment: what the JavaScript client often sees.
+         * The Java client on loopback almost never does, so a test of the upgrade must ask for it. The
+         * client is handed "3probe" {@link #LATE_PROBE_ANSWER} after it has read a polling NOOP (or a
+         * second after "3probe" came, if no NOOP comes): however busy the machine, the NOOP is read first.
          */
         POLLING_FIRST_LATE_PROBE_ANSWER(new String[] {Polling.NAME, WebSocket.NAME});
 
@@ -84,7 +85,7 @@ public final class Connection implements AutoCloseable {
         }
     }
 
-    /** How late the probe's answer arrives in {@link Mode#POLLING_FIRST_LATE_PROBE_ANSWER}. */
+    /** How late the probe's answer arrives, after the NOOP, in {@link Mode#POLLING_FIRST_LATE_PROBE_ANSWER}. */
     public static final Duration LATE_PROBE_ANSWER = Duration.ofMillis(100);
 
     /**
@@ -108,10 +109,13 @@ public final class Connection implements AutoCloseable {
     private volatile boolean handshakeOnlyHeader;
     private volatile boolean withPayload;
     private final List<String> transports = new CopyOnWriteArrayList<>();
+    /** Done once a polling NOOP has been read (an upgrade is under way). */
+    private final CompletableFuture<Void> noopRead;
     /** What the client did and got at the engine.io level, with times: said when a connection gets no answer. */
     private final Queue<String> trace = new ConcurrentLinkedQueue<>();
 
-    private Connection(Socket socket, Mode mode, KillSwitch killSwitch, String description) {
+    private Connection(Socket socket, Mode mode, KillSwitch killSwitch, String description, CompletableFuture<Void> noopRead) {
+        this.noopRead = noopRead;
         this.socket = socket;
         this.mode = mode;
         this.killSwitch = killSwitch;
@@ -148,10 +152,11 @@ public final class Connection implements AutoCloseable {
         KillSwitch killSwitch = new KillSwitch();
         OkHttpClient http = killSwitch.wrap(cookies == null ? HTTP : HTTP.newBuilder().cookieJar(cookies).build());
         options.callFactory = http;
-        options.webSocketFactory = killSwitch.wrap(mode == Mode.POLLING_FIRST_LATE_PROBE_ANSWER ? LateProbeAnswer.factory(http) : http);
+        CompletableFuture<Void> noopRead = new CompletableFuture<>();
+        options.webSocketFactory = killSwitch.wrap(mode == Mode.POLLING_FIRST_LATE_PROBE_ANSWER ? LateProbeAnswer.factory(http, noopRead) : http);
         Socket socket = IO.socket(URI.create(url), options);
         Connection connection = new Connection(socket, mode, killSwitch, mode + " with " + describe(headers)
-                + (auth == null ? "" : " and auth " + shorten(Transcript.scrub(String.valueOf(new JSONObject(auth))))));
+                + (auth == null ? "" : " and auth " + shorten(Transcript.scrub(String.valueOf(new JSONObject(auth))))), noopRead);
         connection.handshakeOnlyHeader = tokenOnHandshakeOnly;
         connection.withPayload = auth != null;
         connection.listen();
@@ -216,11 +221,11 @@ public final class Connection implements AutoCloseable {
         return text.length() <= 80 ? text : text.substring(0, 60) + "… (" + text.length() + " characters)";
     }
 
-    /** Websockets whose "3probe" is handed to the client {@link #LATE_PROBE_ANSWER} after it came. */
+    /** Websockets whose "3probe" is handed to the client {@link #LATE_PROBE_ANSWER} after a polling NOOP was read. */
     private static final class LateProbeAnswer extends WebSocketListener {
 
-        static okhttp3.WebSocket.Factory factory(OkHttpClient http) {
-            return (request, listener) -> http.newWebSocket(request, new LateProbeAnswer(listener));
+        static okhttp3.WebSocket.Factory factory(OkHttpClient http, CompletableFuture<Void> noopRead) {
+            return (request, listener) -> http.newWebSocket(request, new LateProbeAnswer(listener, noopRead));
         }
 
         private static final ScheduledExecutorService LATER = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -230,15 +235,18 @@ public final class Connection implements AutoCloseable {
         });
 
         private final WebSocketListener client;
+        private final CompletableFuture<Void> noopRead;
 
-        LateProbeAnswer(WebSocketListener client) {
+        LateProbeAnswer(WebSocketListener client, CompletableFuture<Void> noopRead) {
             this.client = client;
+            this.noopRead = noopRead;
         }
 
         @Override
         public void onMessage(okhttp3.WebSocket webSocket, String text) {
             if (text.equals("3probe")) {
-                LATER.schedule(() -> client.onMessage(webSocket, text), LATE_PROBE_ANSWER.toMillis(), TimeUnit.MILLISECONDS);
+                noopRead.copy().completeOnTimeout(null, 1, TimeUnit.SECONDS).thenRun(() ->
+                        LATER.schedule(() -> client.onMessage(webSocket, text), LATE_PROBE_ANSWER.toMillis(), TimeUnit.MILLISECONDS));
             } else {
                 client.onMessage(webSocket, text);
             }
@@ -349,6 +357,9 @@ public final class Connection implements AutoCloseable {
         });
         transport.on(Transport.EVENT_PACKET, args -> {
             if (args.length > 0 && args[0] instanceof Packet<?> packet) {
+                if (Packet.NOOP.equals(packet.type) && Polling.NAME.equals(transport.name)) {
+                    noopRead.complete(null);
+                }
                 note("got " + packet.type + (packet.data == null ? "" : " " + shorten(Transcript.scrub(String.valueOf(packet.data)))));
                 if (Packet.MESSAGE.equals(packet.type)) {
                     lastMessageTransport.set(transport.name);
