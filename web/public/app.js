@@ -14,6 +14,7 @@ let token = localStorage.getItem(TOKEN_KEY);
 let user = null;   // { id, username } from GET /self
 let socket = null;
 let config = null; // GET /config.json: where the Socket.IO server is, how it takes the token
+let refreshFailure = null; // the last refused or failed POST /refresh: { status, error }
 
 // ---- HTTP -------------------------------------------------------------------
 
@@ -89,7 +90,11 @@ async function refreshToken() {
       return token;
     }
     const res = await api("POST", "/refresh");
-    if (!res.ok || typeof res.data.token !== "string") return null;
+    if (!res.ok || typeof res.data.token !== "string") {
+      refreshFailure = { status: res.status, error: errorText(res) };
+      return null;
+    }
+    refreshFailure = null;
     keepToken(res.data.token);
     const shown = $("token-refreshed");
     shown.dataset.count = String(Number(shown.dataset.count) + 1);
@@ -304,11 +309,18 @@ function connect(url, withPayload, refreshes) {
 
   // Since step 11: the token expires soon. A new one from the refresh cookie,
   // sent on this connection, which then lives until the new one expires.
-  s.on("token_expiring", async () => {
+  const renew = async () => {
     if (!refreshes || s !== socket) return;
     const fresh = await refreshToken();
     if (s !== socket) return;
+    if (!fresh && refreshFailure && refreshFailure.status !== 401 && refreshFailure.status !== 404) {
+      // the server could not refresh now (503: Redis away; 0: no answer): try again while the token
+      // lives; at its exp the server ends the connection, and says so
+      note("could not refresh the token (" + refreshFailure.error + "): trying again");
+      return setTimeout(renew, 2000);
+    }
     if (!fresh) return signOut("session expired, log in again");
+    note("");
     if (family(fresh) !== family(sentToken)) {
       // another login in this browser replaced the cookie: its token cannot renew
       // this connection (the server would refuse it), so connect again with it
@@ -319,7 +331,8 @@ function connect(url, withPayload, refreshes) {
     s.emit("reauth", { token: fresh }, (answer) => {
       if (s === socket && answer && answer.error) signOut("the server refused the new token (" + answer.error + "), log in again");
     });
-  });
+  };
+  s.on("token_expiring", renew);
 
   // Sent by the server to every connection of this user (POST /notify).
   s.on("foo", (payload) => addEvent("foo", payload));

@@ -51,7 +51,9 @@ public final class LoginRoute implements Handler {
         LOG.info("authentication OK");
         // a new login, whose token carries the user's stamp (step 09) and names the login (its family)
         RefreshTokens.Issued issued = refresh.login(user.get());
-        RefreshRoute.setCookie(ctx, issued.refreshToken(), refreshLifetime);
+        if (issued.refreshToken() != null) {
+            RefreshRoute.setCookie(ctx, issued.refreshToken(), refreshLifetime);
+        }
         ctx.json(Map.of("token", issued.accessToken()));
     }
 }

@@ -34,6 +34,13 @@ final class RedisFamilies implements Families {
 
     @Override
     public void create(String id, Family family) {
+        reported("a login's family", () -> {
+            create(id, family, null);
+            return null;
+        });
+    }
+
+    private void create(String id, Family family, Void unused) {
         var batch = redis.client().createBatch();
         var map = batch.<String, String>getMap(key(id), StringCodec.INSTANCE);
         map.putAllAsync(Map.of(
@@ -50,6 +57,10 @@ final class RedisFamilies implements Families {
 
     @Override
     public Family get(String id) {
+        return reported("a refresh", () -> read(id));
+    }
+
+    private Family read(String id) {
         Map<String, String> fields = redis.client().<String, String>getMap(key(id), StringCodec.INSTANCE).readAllMap();
         if (fields.isEmpty()) {
             return null;
@@ -61,6 +72,10 @@ final class RedisFamilies implements Families {
 
     @Override
     public boolean advance(String id, long counter, Instant now) {
+        return reported("a refresh", () -> move(id, counter, now));
+    }
+
+    private boolean move(String id, long counter, Instant now) {
         Long moved = redis.client().getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, ADVANCE, RScript.ReturnType.INTEGER,
                 List.of(key(id)), String.valueOf(counter), String.valueOf(now.toEpochMilli()));
         return moved != null && moved == 1;
@@ -68,7 +83,19 @@ final class RedisFamilies implements Families {
 
     @Override
     public void revoke(String id) {
-        redis.client().<String, String>getMap(key(id), StringCodec.INSTANCE).fastReplace("revoked", "1");
+        reported("a login's end", () -> redis.client().<String, String>getMap(key(id), StringCodec.INSTANCE).fastReplace("revoked", "1"));
+    }
+
+    /** Runs a command; when Redis does not answer, says so in the log (once per interval) and throws. */
+    private <T> T reported(String what, java.util.function.Supplier<T> command) {
+        try {
+            T result = command.get();
+            redis.outage().succeeded();
+            return result;
+        } catch (RuntimeException e) {
+            redis.outage().failed(what, e);
+            throw e;
+        }
     }
 
     private String key(String id) {

@@ -65,14 +65,23 @@ public final class RefreshTokens {
         this.macKey = new SecretKeySpec(mac(config.signingKey(), "refresh tokens"), "HmacSHA256");
     }
 
-    /** A login: a new family, its first refresh token, and an access token that names the family. */
+    /**
+     * A login: a new family, its first refresh token, and an access token that names the family. When the
+     * family cannot be stored (step 10: Redis does not answer), a login all the same, which cannot be
+     * refreshed: an access token of no family, and no refresh token (null).
+     */
     public Issued login(User user) {
         byte[] id = new byte[16];
         RANDOM.nextBytes(id);
         String family = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
         Instant now = clock.instant();
         long stamp = revocations.stampOf(user);
-        families.create(family, new Family(user.id(), stamp, 0, now, now, now, false));
+        try {
+            families.create(family, new Family(user.id(), stamp, 0, now, now, now, false));
+        } catch (RuntimeException e) {
+            // the store said why in the log (step 10: once per interval while Redis does not answer)
+            return new Issued(tokens.sign(user, stamp), null);
+        }
         return new Issued(tokens.sign(user, stamp, family), text(family, 0));
     }
 
@@ -86,6 +95,17 @@ public final class RefreshTokens {
         }
         String id = parts.group(1);
         long counter = Long.parseLong(parts.group(2));
+        try {
+            return refresh(id, counter);
+        } catch (HttpError e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // step 10: the families are in Redis, which does not answer (the store logs it); no node can decide alone
+            throw new HttpError(503, "the login could not be refreshed: Redis does not answer. Try again");
+        }
+    }
+
+    private Issued refresh(String id, long counter) {
         Family family = families.get(id);
         User user = family == null ? null : users.byId(family.userId()).orElse(null);
         if (user == null) {
