@@ -75,7 +75,10 @@ public class Kata {
         try (Stream<Path> files = Files.list(sources)) {
             files.filter(f -> f.toString().endsWith(".java")).sorted().forEach(f -> line.add(f.toString()));
         }
-        if (javac.run(null, null, null, line.toArray(String[]::new)) != 0) {
+        // its warnings (sun.misc.Signal is internal API) are no news to a learner: shown only with an error
+        var said = new java.io.ByteArrayOutputStream();
+        if (javac.run(null, said, said, line.toArray(String[]::new)) != 0) {
+            System.err.print(said);
             System.err.println("The command line in " + sources + " does not compile (above).");
             System.exit(1);
         }

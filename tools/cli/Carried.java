@@ -14,7 +14,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+/** Files carried from one solution to the next read the same, but for each step's lesson (./kata check). */
 final class Carried {
+
+    private Carried() {
+    }
 
     /**
      * Each solution is a checkpoint that carries the previous one's files. The step's manifest

@@ -19,7 +19,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+/** Each module's classpath, resolved by Maven once and cached in .kata/classpath/ until a pom changes. */
 final class Classpaths {
+
+    private Classpaths() {
+    }
 
     /**
      * The module's classpath in the given Maven scope ("test" or "runtime"), from .kata/classpath/ when

@@ -29,7 +29,11 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+/** ./kata cluster: step 10 on one machine, a Redis, two nodes and HAProxy in front of them. */
 final class Cluster {
+
+    private Cluster() {
+    }
 
     /**
      * Step 10 on one machine, as production would run it: a redis-server of its own (unless REDIS_URL

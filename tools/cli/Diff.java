@@ -14,7 +14,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+/** ./kata diff NN: the learner's code of a step against its reference solution, as a unified diff. */
 final class Diff {
+
+    private Diff() {
+    }
 
     static int diff(List<String> args) {
         Step step = Steps.argument(args, "diff");

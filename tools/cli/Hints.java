@@ -13,7 +13,11 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+/** ./kata hint NN: the step's hints (its HINTS.md), one at a time. */
 final class Hints {
+
+    private Hints() {
+    }
 
     static int hint(List<String> args) {
         Step step = Steps.argument(args, "hint");

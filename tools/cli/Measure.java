@@ -16,7 +16,11 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
+/** ./kata measure NN, for authors: the time from a save to the verdict of ./kata watch (BENCHMARK.md). */
 final class Measure {
+
+    private Measure() {
+    }
 
     /**
      * Save to verdict, measured: solves the step's marked files and puts the starting code back, in turn,
@@ -32,7 +36,7 @@ final class Measure {
         }
         List<Path> marked = new ArrayList<>();
         for (Path f : walk(step.solution())) {
-            if (read(f).contains("// Markers.BEGIN SOLUTION")) {
+            if (Markers.marked(read(f))) {
                 marked.add(step.solution().relativize(f));
             }
         }

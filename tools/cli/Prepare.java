@@ -20,7 +20,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+/** ./kata prepare: everything fetched once, then proved to work offline; and ./kata bench. */
 final class Prepare {
+
+    private Prepare() {
+    }
 
     static int prepare() throws Exception {
         requireMaven();

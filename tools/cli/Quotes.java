@@ -19,7 +19,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+/** The failure messages quoted in the Markdown can still be printed by the step they quote (./kata check). */
 final class Quotes {
+
+    private Quotes() {
+    }
 
     /**
      * A quoted failure message is a {@code ```text} block introduced by an HTML comment naming the step

@@ -15,7 +15,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+/** ./kata reset NN and ./kata jump NN: the starting code put back, after showing what changes and asking. */
 final class Reset {
+
+    private Reset() {
+    }
 
     static int reset(List<String> args) throws IOException {
         Step step = Steps.argument(args, "reset");

@@ -21,7 +21,11 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+/** ./kata run [NN]: the finished app, or the learner's step, in a JVM of its own. */
 final class RunApp {
+
+    private RunApp() {
+    }
 
     static int run(List<String> args) throws Exception {
         Path main;

@@ -14,7 +14,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+/** The snippets of the Markdown that quote a solution still match it (./kata check). */
 final class Snippets {
+
+    private Snippets() {
+    }
 
     /**
      * In TUTORIAL.md, README.md, the steps' README.md and HINTS.md and docs/facilitator/, a snippet that

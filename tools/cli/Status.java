@@ -6,7 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+/** ./kata status: where the learner stands, and which step is next. */
 final class Status {
+
+    private Status() {
+    }
 
     static int status() {
         State state = new State();

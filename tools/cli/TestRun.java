@@ -8,7 +8,11 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 
+/** ./kata test NN: the step's tests once, and how a verdict is shown (./kata watch shows it the same way). */
 final class TestRun {
+
+    private TestRun() {
+    }
 
     static int test(List<String> args) throws IOException {
         Step step = Steps.argument(args, "test");

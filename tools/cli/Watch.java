@@ -22,7 +22,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+/** ./kata watch [NN]: the step's tests on every save. */
 final class Watch {
+
+    private Watch() {
+    }
 
     static int watch(List<String> args) throws Exception {
         Step step = args.stream().anyMatch(a -> !a.startsWith("--")) ? Steps.argument(args, "watch") : Status.currentStep();
