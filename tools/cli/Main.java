@@ -101,9 +101,13 @@ public final class Main {
 
     /**
      * Whether a source of tools/cli/ is newer than the classes the launcher compiled into .kata/cli (its
-     * stamp says when). Classes compiled elsewhere, without that stamp, are taken as they are.
+     * stamp says when). Classes compiled elsewhere, without that stamp, are taken as they are; so are
+     * classes that the launcher has just found current ({@code -Dkata.compiled=current}: kata, not kata.cmd).
      */
     static boolean stale() throws IOException {
+        if ("current".equals(System.getProperty("kata.compiled"))) {
+            return false;
+        }
         Path stamp = HOME.resolve("cli/stamp");
         if (!Files.isRegularFile(stamp)) {
             return false;

@@ -96,9 +96,7 @@ final class Reset {
         state.save();
         OUT.println();
         OUT.println("You start at step " + target.number() + ", " + target.title() + ". Its code already holds the steps before it.");
-        target.goal().ifPresent(g -> OUT.println("  Goal: " + g));
-        target.edit().forEach(o -> OUT.println("  Open: " + o));
-        target.read().forEach(r -> OUT.println("  Read: " + r));
+        Status.brief(target);
         OUT.println("  Then: ./kata watch " + target.number());
         return 0;
     }

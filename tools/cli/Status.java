@@ -45,11 +45,7 @@ final class Status {
             return 0;
         }
         OUT.println("Next: step " + next.number() + ", " + next.title());
-        next.goal().ifPresent(g -> OUT.println("  Goal: " + g));
-        for (String open : next.edit()) {
-            OUT.println("  Open: " + open);
-        }
-        next.read().forEach(r -> OUT.println("  Read: " + r));
+        brief(next);
         OUT.println("  Then: ./kata watch " + next.number() + "   (it runs the tests on every save; stuck? ./kata hint " + next.number() + ")");
         return 0;
     }
@@ -85,5 +81,12 @@ final class Status {
             }
         }
         return steps.get(steps.size() - 1);
+    }
+
+    /** The step's goal, the files to open and the files to read, as its manifest says. */
+    static void brief(Step step) {
+        step.goal().ifPresent(g -> OUT.println("  Goal: " + g));
+        step.edit().forEach(o -> OUT.println("  Open: " + o));
+        step.read().forEach(r -> OUT.println("  Read: " + r));
     }
 }

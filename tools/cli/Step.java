@@ -15,7 +15,41 @@ import java.util.Properties;
  * {@code ./kata run NN} applies. The folders are steps/NN-name (starting code, tests, README.md,
  * HINTS.md) and solutions/NN-name (the reference).
  */
-record Step(String name, Properties manifest) {
+final class Step {
+
+    private final String name;
+    private Properties manifest;
+
+    Step(String name) {
+        this.name = name;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** steps/NN-name/step.properties, read when first asked: ./kata hint needs none of it. */
+    synchronized Properties manifest() {
+        if (manifest == null) {
+            manifest = Steps.manifest(dir().resolve(Steps.MANIFEST));
+        }
+        return manifest;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Step s && s.name.equals(name);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
 
     String number() {
         return name.substring(0, 2);
@@ -38,11 +72,11 @@ record Step(String name, Properties manifest) {
     }
 
     String title() {
-        return manifest.getProperty("title", name.substring(3).replace('-', ' ')).strip();
+        return manifest().getProperty("title", name.substring(3).replace('-', ' ')).strip();
     }
 
     Optional<String> goal() {
-        return Optional.ofNullable(manifest.getProperty("goal")).map(String::strip).filter(g -> !g.isEmpty());
+        return Optional.ofNullable(manifest().getProperty("goal")).map(String::strip).filter(g -> !g.isEmpty());
     }
 
     /** The files the learner edits, from the repository's root ("> Open:" in README.md). */
@@ -73,7 +107,7 @@ record Step(String name, Properties manifest) {
 
     /** Whether ./kata run NN applies: the page needs a Socket.IO server to talk to. */
     boolean runs() {
-        return Boolean.parseBoolean(manifest.getProperty("run", "false").strip());
+        return Boolean.parseBoolean(manifest().getProperty("run", "false").strip());
     }
 
     /** Whether ./kata cluster NN applies: its nodes share through Redis. */
@@ -87,6 +121,6 @@ record Step(String name, Properties manifest) {
     }
 
     private List<String> list(String key) {
-        return Arrays.stream(manifest.getProperty(key, "").split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(manifest().getProperty(key, "").split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 }

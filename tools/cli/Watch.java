@@ -31,9 +31,7 @@ final class Watch {
     static int watch(List<String> args) throws Exception {
         Step step = args.stream().anyMatch(a -> !a.startsWith("--")) ? Steps.argument(args, "watch") : Status.currentStep();
         OUT.println("Step " + step.number() + ", " + step.title());
-        step.goal().ifPresent(g -> OUT.println("  Goal: " + g));
-        step.edit().forEach(o -> OUT.println("  Open: " + o));
-        step.read().forEach(r -> OUT.println("  Read: " + r));
+        Status.brief(step);
         OUT.println("Watching " + relative(step.main()) + ": every save runs the tests again.");
         OUT.println("Keys (then Enter): r run again, h next hint, q quit.");
         OUT.println();
