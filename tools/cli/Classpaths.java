@@ -7,7 +7,6 @@ import static cli.Disk.read;
 import static cli.Disk.sha256;
 import static cli.Main.OUT;
 import static cli.Programs.exec;
-import static cli.Programs.java;
 import static cli.Programs.mavenCommand;
 
 import java.io.IOException;

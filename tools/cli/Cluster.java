@@ -3,13 +3,11 @@ package cli;
 import static cli.Disk.HOME;
 import static cli.Disk.ROOT;
 import static cli.Disk.deleteRecursively;
-import static cli.Disk.lines;
 import static cli.Disk.read;
 import static cli.Disk.relative;
 import static cli.Main.OUT;
 import static cli.Programs.WINDOWS;
 import static cli.Programs.env;
-import static cli.Programs.java;
 import static cli.Programs.onPath;
 import static cli.Programs.parse;
 

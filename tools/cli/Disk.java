@@ -1,6 +1,5 @@
 package cli;
 
-import static cli.Programs.java;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

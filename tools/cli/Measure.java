@@ -3,7 +3,6 @@ package cli;
 import static cli.Disk.read;
 import static cli.Disk.walk;
 import static cli.Main.OUT;
-import static cli.Programs.java;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
 package cli;
 
-import static cli.Disk.lines;
 import static cli.Main.OUT;
 
 import java.io.BufferedReader;

@@ -1,9 +1,7 @@
 package cli;
 
 import static cli.Disk.ROOT;
-import static cli.Disk.lines;
 import static cli.Main.OUT;
-import static cli.Programs.java;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,6 @@
 package cli;
 
 import static cli.Disk.ROOT;
-import static cli.Disk.lines;
 import static cli.Main.OUT;
 
 import java.io.IOException;

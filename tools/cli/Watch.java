@@ -3,7 +3,6 @@ package cli;
 import static cli.Disk.relative;
 import static cli.Disk.walk;
 import static cli.Main.OUT;
-import static cli.Programs.java;
 
 import java.io.BufferedReader;
 import java.io.IOException;
