@@ -1,6 +1,6 @@
 @echo off
 rem The kata's command line on Windows: kata help lists its commands. It is a Java program
-rem (tools\Kata.java); this launcher only finds a JDK 17+. On Linux and macOS, ./kata does the same.
+rem (tools\cli\, the package cli); this launcher finds a JDK 17+ and runs it from .kata\cli. On Linux and macOS, ./kata does the same.
 setlocal
 cd /d "%~dp0"
 set "JAVA=java"
@@ -19,5 +19,11 @@ if %JAVA_MAJOR% LSS 17 (
   echo java is version %JAVA_VERSION%; this kata needs 17 or newer. Install a JDK 17+ and set JAVA_HOME to it. 1>&2
   exit /b 1
 )
+rem compiled once into .kata\cli (git ignores it) by tools\Kata.java; the command line itself compiles
+rem it again, through tools\Kata.java, when a source of tools\cli\ is newer than its stamp
+if exist ".kata\cli\stamp" goto compiled
 "%JAVA%" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 tools\Kata.java %*
+exit /b %ERRORLEVEL%
+:compiled
+"%JAVA%" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp .kata\cli cli.Main %*
 exit /b %ERRORLEVEL%

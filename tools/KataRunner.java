@@ -55,9 +55,10 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * an earlier run's code survives. The servers the tests start are stopped by the tests themselves
  * (RunningApp), before the next run begins.
  *
- * <p>It reads commands on its standard input, one a line: {@code run<TAB>main folder<TAB>test or -<TAB>
- * stop at first failure (true/false)}, {@code cancel}; it ends when its input ends. It answers with
- * lines that start with {@code @kata }; what the tests and the app print goes to a log file instead.
+ * <p>It reads commands on its standard input, one a line: {@code run<TAB>source roots<TAB>resources<TAB>
+ * test or -<TAB>stop at first failure (true/false)} (the roots as tools/cli/Steps.java gives them), or
+ * {@code cancel}; it ends when its input ends. It answers with lines that start with {@code @kata };
+ * what the tests and the app print goes to a log file instead.
  */
 public class KataRunner {
 
@@ -112,8 +113,9 @@ public class KataRunner {
             if (command[0].equals("run")) {
                 logStream.flush();
                 logFile.getChannel().truncate(0);
-                logStream.println("# the log of the run of " + java.time.LocalTime.now().withNano(0) + ": " + (command[2].isEmpty() ? "every test" : command[2]));
-                runner.run(Path.of(command[1]), command[2], Boolean.parseBoolean(command[3]));
+                logStream.println("# the log of the run of " + java.time.LocalTime.now().withNano(0) + ": " + (command[3].equals("-") ? "every test" : command[3]));
+                List<Path> sources = Stream.of(command[1].split(java.io.File.pathSeparator)).map(Path::of).toList();
+                runner.run(sources, Path.of(command[2]), command[3], Boolean.parseBoolean(command[4]));
             }
         }
     }
@@ -140,13 +142,10 @@ public class KataRunner {
     }
 
     void cancel() {
-        CancellationToken token = current.get();
-        if (token != null) {
-            token.cancel();
-        }
+        java.util.Optional.ofNullable(current.get()).ifPresent(CancellationToken::cancel);
     }
 
-    void run(Path main, String selection, boolean stopAtFirstFailure) {
+    void run(List<Path> mainSources, Path resources, String selection, boolean stopAtFirstFailure) {
         long start = System.nanoTime();
         try {
             if (harness == null) {
@@ -158,11 +157,6 @@ public class KataRunner {
             }
             Path mainOut = build.resolve("main");
             Path testOut = build.resolve("test");
-            // as steps/pom.xml does: the step's code and the workarounds of netty-socketio's bugs (plumbing/)
-            List<Path> mainSources = new ArrayList<>(List.of(main.resolve("java")));
-            if (Files.isDirectory(root.resolve("plumbing/src/main/java"))) {
-                mainSources.add(root.resolve("plumbing/src/main/java"));
-            }
             if (!compile(mainSources, List.of(), mainOut)
                     || !compile(List.of(step.resolve("src/test/java")), List.of(mainOut, harness), testOut)) {
                 answers.println(PREFIX + "done 0 0 " + millis(start));
@@ -172,7 +166,7 @@ public class KataRunner {
             // the order of Maven's test classpath: test classes (and the harness), then the main ones
             List<URL> urls = new ArrayList<>();
             for (Path p : List.of(testOut, step.resolve("src/test/resources"), harness,
-                    root.resolve("harness/src/main/resources"), mainOut, main.resolve("resources"))) {
+                    root.resolve("harness/src/main/resources"), mainOut, resources)) {
                 urls.add(p.toUri().toURL());
             }
             for (Path p : fresh) {
@@ -387,12 +381,9 @@ public class KataRunner {
     }
 
     static void deleteContents(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                if (!p.equals(dir)) {
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path p : walk.filter(p -> !p.equals(dir)).sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(p);
                 }
             }

@@ -154,7 +154,7 @@ public final class Balancer implements BeforeAllCallback, AfterAllCallback, Auto
 
     /**
      * HAProxy's configuration: {@code tools/haproxy.cfg} with its blanks filled. {@code ./kata cluster}
-     * fills the same blanks the same way (tools/Kata.java).
+     * fills the same blanks the same way (tools/cli/Cluster.java).
      */
     static String config(String template, String host, int httpPort, int ioPort, boolean sticky, List<Node> nodes) {
         return template.replace("${HOST}", host)

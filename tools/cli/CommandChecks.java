@@ -1,0 +1,124 @@
+package cli;
+
+import static cli.Disk.HOME;
+import static cli.Disk.ROOT;
+import static cli.Disk.copyTree;
+import static cli.Disk.deleteRecursively;
+import static cli.Disk.read;
+import static cli.Disk.relative;
+import static cli.Disk.walk;
+import static cli.Main.OUT;
+import static cli.Programs.WINDOWS;
+import static cli.Programs.compile;
+import static cli.Programs.exec;
+import static cli.Programs.java;
+import static cli.Programs.onPath;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The command line itself, checked by ./kata check: it keeps a learner's edits, answers as its transcript says, runs from a CRLF clone. */
+final class CommandChecks {
+
+    private CommandChecks() {
+    }
+
+    /** tools/test/CliTest.java: a learner's session in a copy of the kata, against its approved transcript. */
+    static boolean transcript() {
+        return exec(List.of(java(), "tools/test/CliTest.java"), ROOT, null) == 0;
+    }
+
+    /**
+     * In a copy of the kata with an edit in step 01's starting code: sync, reset without an answer,
+     * and jump leave the edit alone; reset --yes restores the starting code and keeps a copy.
+     */
+    static boolean keepEdits() throws Exception {
+        Path copy = HOME.resolve("scratch/safety");
+        deleteRecursively(copy);
+        Step first = Steps.all().get(0);
+        copyTree(ROOT.resolve("tools"), copy.resolve("tools"));
+        copyTree(ROOT.resolve("solutions"), copy.resolve("solutions"));
+        for (Step s : Steps.all()) {
+            copyTree(s.main(), copy.resolve("steps").resolve(s.name()).resolve("src/main"));
+            // its pom, manifest, README.md, HINTS.md and the record of what sync last wrote
+            try (Stream<Path> files = Files.list(s.dir())) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Files.copy(f, copy.resolve("steps").resolve(s.name()).resolve(f.getFileName().toString()));
+                }
+            }
+        }
+        String open = first.edit().isEmpty() ? null : first.edit().get(0);
+        Path edited = open == null ? walk(copy.resolve(relative(first.main()))).get(0) : copy.resolve(open);
+        String work = read(edited) + "\n// the learner's work\n";
+        Files.writeString(edited, work, StandardCharsets.UTF_8);
+        List<String> problems = new ArrayList<>();
+        // compiled once here, rather than by each of the four launches below
+        Path classes = HOME.resolve("scratch/cli");
+        deleteRecursively(classes);
+        compile(walk(ROOT.resolve("tools/cli")), List.of(), classes);
+        for (List<String> command : List.of(List.of("sync"), List.of("reset", first.number()), List.of("jump", first.number()))) {
+            List<String> line = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-cp", classes.toString(), "cli.Main"));
+            line.addAll(command);
+            int exit = exec(line, copy, copy.resolve("out.log"), x -> { });
+            if (!read(edited).equals(work)) {
+                problems.add("./kata " + String.join(" ", command) + " overwrote the edit in " + relative(first.main()));
+            } else if (exit == 0) {
+                problems.add("./kata " + String.join(" ", command) + " kept the edit but did not say so with its exit code");
+            }
+        }
+        exec(List.of(java(), "-XX:TieredStopAtLevel=1", "-cp", classes.toString(), "cli.Main", "reset", first.number(), "--yes"), copy, copy.resolve("out.log"), x -> { });
+        boolean backedUp;
+        try (Stream<Path> backups = Files.walk(copy.resolve(".kata/backup"))) {
+            backedUp = backups.anyMatch(p -> Files.isRegularFile(p) && read(p).equals(work));
+        } catch (IOException e) {
+            backedUp = false;
+        }
+        if (read(edited).equals(work) || !backedUp) {
+            problems.add("./kata reset " + first.number() + " --yes did not restore the starting code and keep a copy of the edit");
+        }
+        deleteRecursively(classes);
+        problems.forEach(p -> OUT.println("    " + p));
+        OUT.println(problems.isEmpty() ? "safe: sync, reset and jump keep an edit unless told --force or --yes (and reset keeps a copy)"
+                : "NOT safe: " + problems.size() + " problem(s) above");
+        deleteRecursively(copy);
+        return problems.isEmpty();
+    }
+
+    /** git clone -c core.autocrlf=true of the last commit, then its launcher: no "bash\r". */
+    static boolean crlfCloneRuns() throws Exception {
+        if (!onPath(WINDOWS ? "git.exe" : "git") || exec(List.of("git", "rev-parse", "HEAD"), ROOT, HOME.resolve("git.log"), x -> { }) != 0) {
+            OUT.println("skipped: no git here, or not a git clone");
+            return true;
+        }
+        Path clone = HOME.resolve("scratch/crlf");
+        deleteRecursively(clone);
+        Files.createDirectories(clone.getParent());
+        if (exec(List.of("git", "-c", "core.autocrlf=true", "clone", "-q", "--no-hardlinks", ROOT.toString(), clone.toString()),
+                ROOT, HOME.resolve("git.log"), x -> { }) != 0) {
+            OUT.println("could not clone: " + read(HOME.resolve("git.log")));
+            return false;
+        }
+        List<String> problems = new ArrayList<>();
+        if (read(clone.resolve("kata")).contains("\r")) {
+            problems.add("kata has CRLF line endings in the clone: .gitattributes must keep it LF");
+        }
+        if (Files.isRegularFile(clone.resolve("kata.cmd")) && !read(clone.resolve("kata.cmd")).contains("\r\n")) {
+            problems.add("kata.cmd has LF line endings in the clone: cmd.exe wants CRLF");
+        }
+        List<String> launch = WINDOWS ? List.of("cmd", "/c", clone.resolve("kata.cmd").toString(), "status")
+                : List.of("bash", clone.resolve("kata").toString(), "status");
+        StringBuilder said = new StringBuilder();
+        if (exec(launch, clone, HOME.resolve("crlf.log"), line -> said.append(line).append('\n')) != 0 || !said.toString().contains("Next: step")) {
+            problems.add("./kata status fails in the clone: " + said.toString().strip());
+        }
+        problems.forEach(p -> OUT.println("    " + p));
+        OUT.println(problems.isEmpty() ? "a clone with core.autocrlf=true runs ./kata status (of the last commit)" : "NOT portable: see above");
+        deleteRecursively(clone);
+        return problems.isEmpty();
+    }
+}

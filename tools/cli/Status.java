@@ -1,0 +1,92 @@
+package cli;
+
+import static cli.Main.OUT;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** ./kata status: where the learner stands, and which step is next. */
+final class Status {
+
+    private Status() {
+    }
+
+    static int status() {
+        State state = new State();
+        List<Step> steps = Steps.all();
+        OUT.println("Socket.IO with JSON Web Tokens, a Java kata: where you stand");
+        OUT.println();
+        Step next = null;
+        int width = steps.stream().mapToInt(s -> s.title().length()).max().orElse(20) + 2;
+        for (Step s : steps) {
+            String result = state.get(s, "result");
+            String shown;
+            if ("true".equals(state.get(s, "skipped"))) {
+                shown = "skipped (./kata jump)";
+            } else if (result == null) {
+                shown = "not started";
+            } else {
+                String tests = state.get(s, "tests");
+                String[] t = tests == null ? new String[] {"?", "?"} : tests.split("/");
+                shown = result.equals("green") ? "green  (" + t[0] + " tests pass)"
+                        : t[1].equals("?") ? "red    (" + t[0] + " pass before the first failure)" : "red    (" + t[0] + " of " + t[1] + " tests pass)";
+                shown += "  " + ago(state.get(s, "at"));
+            }
+            if (next == null && !"green".equals(result) && !"true".equals(state.get(s, "skipped"))) {
+                next = s;
+            }
+            OUT.printf("  %s  %-20s %-" + width + "s %s%n", s == next ? ">" : " ", s.name(), s.title(), shown);
+        }
+        OUT.println();
+        if (next == null) {
+            OUT.println("Every step is green. Compare your code with the reference: ./kata diff NN;");
+            OUT.println("and see it all in a browser: ./kata run");
+            return 0;
+        }
+        OUT.println("Next: step " + next.number() + ", " + next.title());
+        brief(next);
+        OUT.println("  Then: ./kata watch " + next.number() + "   (it runs the tests on every save; stuck? ./kata hint " + next.number() + ")");
+        return 0;
+    }
+
+    static String ago(String at) {
+        if (at == null) {
+            return "";
+        }
+        try {
+            Duration d = Duration.between(Instant.parse(at), Instant.now());
+            if (d.toMinutes() < 1) {
+                return "just now";
+            }
+            if (d.toHours() < 1) {
+                return d.toMinutes() + " min ago";
+            }
+            if (d.toDays() < 1) {
+                return d.toHours() + " h ago";
+            }
+            return d.toDays() + " days ago";
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** The first step that is not green and not skipped, or the last. */
+    static Step currentStep() {
+        State state = new State();
+        List<Step> steps = Steps.all();
+        for (Step s : steps) {
+            if (!"green".equals(state.get(s, "result")) && !"true".equals(state.get(s, "skipped"))) {
+                return s;
+            }
+        }
+        return steps.get(steps.size() - 1);
+    }
+
+    /** The step's goal, the files to open and the files to read, as its manifest says. */
+    static void brief(Step step) {
+        step.goal().ifPresent(g -> OUT.println("  Goal: " + g));
+        step.edit().forEach(o -> OUT.println("  Open: " + o));
+        step.read().forEach(r -> OUT.println("  Read: " + r));
+    }
+}
