@@ -113,8 +113,9 @@ public final class RefreshTokens {
         }
         Instant now = clock.instant();
         // BEGIN SOLUTION
-        if (family.revoked() || family.stamp() != revocations.stampOf(user)) {
-            // reused before, logged out, or logged out everywhere since the login
+        if (family.revoked() || revocations.isFamilyRevoked(id) || family.stamp() != revocations.stampOf(user)) {
+            // reused before, logged out (here, or on a node that died before it could mark the family), or
+            // logged out everywhere since the login
             throw new Unauthorized("refresh token revoked");
         }
         if (!now.isBefore(family.created().plus(settings.lifetime())) || !now.isBefore(family.used().plus(settings.idle()))) {
