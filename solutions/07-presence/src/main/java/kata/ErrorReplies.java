@@ -32,6 +32,11 @@ final class ErrorReplies {
         register(cfg.routes);
         // what Jetty refuses before any route runs (a header too large, a malformed request line)
         cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonJettyErrors()));
+        // Jetty keeps the recent Authorization and Cookie lines of each connection, and by default finds a new
+        // line among them ignoring case, then hands over the old line's text: on one connection, after
+        // "Authorization: Bearer E", a request with "Bearer eyJ..." reached the app as "Bearer EyJ...". Tokens
+        // are case-sensitive, and so must be that cache
+        cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
     }
 
     private static void register(RoutesConfig routes) {

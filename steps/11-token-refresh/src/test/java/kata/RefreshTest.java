@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RefreshTest {
 
-    private static final TestClock clock = new TestClock();
+    private static final TestClock clock = TestClock.stopped();
 
     @RegisterExtension
     static final RunningApp<App> app = RunningApp.of(env -> App.start(Config.fromEnvironment(env).withClock(clock)), App::httpPort)
