@@ -74,7 +74,7 @@ final class RevocationLog implements AutoCloseable {
     private final Listener listener;
     /** The last entry of the log read (not heard: messages may come in any order); null to read it all. */
     private volatile String lastRead;
-    /** What this node is storing: its own message, when it comes back, is not handed over. */
+    /** What this node is storing and applying itself: its own entry, heard back or read meanwhile, is not handed over. */
     private final Set<Entry> storing = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "revocations-sync");
@@ -94,9 +94,12 @@ final class RevocationLog implements AutoCloseable {
         redis.client().getTopic(topic, StringCodec.INSTANCE).addListener(String.class, (channel, message) -> heard(message));
     }
 
-    /** Stores one revocation for every node, as one step of Redis; gives its place in the log. Throws when Redis fails. */
+    /**
+     * Stores one revocation for every node, as one step of Redis; gives its place in the log. Throws when Redis
+     * fails. Until {@link #applied} says this node has applied it, its echo and its reads are dropped.
+     */
     LogId store(Entry entry) {
-        // its own message may come back before this returns: heard(..) drops it
+        // its own message may come back before this returns, and a sync may read it: heard(..) drops them
         storing.add(entry);
         try {
             String id = redis.client().getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, STORE, RScript.ReturnType.VALUE,
@@ -123,6 +126,11 @@ final class RevocationLog implements AutoCloseable {
                 redis.outage().failed("revocations sync", e);
             }
         }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** This node has applied its own entry: heard again later, it is no news ({@code Revocations.add} says so). */
+    void applied(Entry entry) {
+        storing.remove(entry);
     }
 
     /** The stamps, then the whole log. */
@@ -172,8 +180,8 @@ final class RevocationLog implements AutoCloseable {
             LOG.warn("ignored a revocation that does not parse: {}", e.toString());
             return;
         }
-        if (storing.remove(entry)) {
-            // this node's own, heard before (or after) store(..) returned: the node applies it itself
+        if (storing.contains(entry)) {
+            // this node's own, heard or read while it applies it itself
             return;
         }
         listener.heard(id, entry);

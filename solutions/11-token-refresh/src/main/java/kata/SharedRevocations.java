@@ -53,6 +53,15 @@ public final class SharedRevocations implements AutoCloseable {
 
     /** This node revokes a token (or all of a user's): stored for every node first, or refused. */
     private void revoked(Entry entry) {
+        try {
+            revokedHere(entry);
+        } finally {
+            // from now on, its own entry, heard back or read from the log, is no news here
+            log.applied(entry);
+        }
+    }
+
+    private void revokedHere(Entry entry) {
         LogId id;
         try {
             id = log.store(entry);

@@ -53,6 +53,15 @@ public final class SharedRevocations implements AutoCloseable {
 
     /** This node revokes a token (or all of a user's): stored for every node first, or refused. */
     private void revoked(Entry entry) {
+        try {
+            revokedHere(entry);
+        } finally {
+            // from now on, its own entry, heard back or read from the log, is no news here
+            log.applied(entry);
+        }
+    }
+
+    private void revokedHere(Entry entry) {
         // TODO step 10: log.store(entry) where every node sees it; it gives the entry's place in the log. When
         // Redis fails (a RuntimeException), throw new HttpError(503, "...") and change nothing: a 200 promises
         // that the other nodes will know. Then apply(id, entry, false): this node remembers it, and LogoutRoute
