@@ -128,7 +128,7 @@ class AuthPayloadTest {
                 .as(shape).isEqualTo("44{\"message\":\"" + reason + "\"}");
     }
 
-    @ParameterizedTest(name = "40{0} closes the connection")
+    @ParameterizedTest(name = "40{0} closes the connection", quoteTextArguments = false)
     @ValueSource(strings = {"[\"token\"]", "\"token\"", "{\"token\":[\"a\"]}", "{\"token\""})
     void a_payload_that_is_not_a_json_object_closes_the_connection_and_the_server_keeps_serving(String payload) {
         aGoodPayloadIsAccepted();
