@@ -392,10 +392,16 @@ public final class Connection implements AutoCloseable {
                     + " in time (a machine too busy, or a server stuck): its log above says what it last did." + clientSide());
         }
         if (!result.equals("connected")) {
+            // a CONNECT_ERROR with a message comes once the handshake has passed: the CONNECT itself was refused
+            boolean connectRefused = result.startsWith("connect_error: {");
             throw new AssertionError("The connection (" + description + ") should have been accepted, but got " + result
-                    + (withPayload
-                            ? ".\nThe server refused it (its log says why): open " + TestEnv.stepFile("AuthPayload.java")
-                                    + ", and " + TestEnv.stepFile("SocketAuth.java") + ": a handshake without a header must pass."
+                    + (withPayload && connectRefused
+                            ? ".\nThe handshake passed; the server refused the CONNECT with its auth payload (its log says why): open "
+                                    + TestEnv.stepFile("AuthPayload.java") + "."
+                            : withPayload
+                            ? ".\nThe server refused it (its log says why): open " + TestEnv.stepFile("SocketAuth.java")
+                                    + ": a handshake without a header must pass, its token comes in the CONNECT (read by "
+                                    + TestEnv.stepFile("AuthPayload.java") + ")."
                             : ".\nThe server refused the handshake (its log says why): open " + TestEnv.stepFile("SocketAuth.java")
                                     + " and check how it reads the Authorization header."));
         }

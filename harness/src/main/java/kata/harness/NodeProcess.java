@@ -50,7 +50,9 @@ public final class NodeProcess implements AutoCloseable {
     /** Starts {@code kata.App} with these environment variables, and does not wait. */
     public static NodeProcess start(String name, Map<String, String> env) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", classpath(), "kata.App")
+        // a node of a test lives for seconds: the quick compiler alone and the serial collector start it in
+        // about half the time on two cores, and it serves a test's few requests as well
+        ProcessBuilder builder = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classpath(), "kata.App")
                 .directory(TestEnv.root().toFile())
                 .redirectErrorStream(true);
         builder.environment().putAll(env);

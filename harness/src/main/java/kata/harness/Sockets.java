@@ -83,7 +83,12 @@ public final class Sockets implements AfterEachCallback {
 
     /** A bare engine.io session over a WebSocket, with these handshake headers: see {@link RawSession}. */
     public RawSession openRaw(Map<String, String> headers) {
-        RawSession raw = RawSession.open(app.socketUrl(), headers);
+        return openRawTo(app.socketUrl(), headers);
+    }
+
+    /** The same, to another Socket.IO server (a second app of the test's own). */
+    public RawSession openRawTo(String socketUrl, Map<String, String> headers) {
+        RawSession raw = RawSession.open(socketUrl, headers);
         raws.add(raw);
         return raw;
     }

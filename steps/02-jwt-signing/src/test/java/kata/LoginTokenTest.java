@@ -33,7 +33,7 @@ class LoginTokenTest {
     }
 
     private static TokenForge.Decoded tokenOf(Reply reply) {
-        assertThat(reply).whereToLook(ROUTE + ": answer ctx.json(Map.of(\"token\", tokens.sign(user))).").hasStatus(200);
+        assertThat(reply).whereToLook(ROUTE + ": answer ctx.json(Map.of(\"token\", tokens.sign(user.get()))).").hasStatus(200);
         JsonNode token = reply.json().path("token");
         assertThat(token.isTextual())
                 .as("POST /login should answer {\"token\": \"...\"}, but answered %s. Open %s", reply.body(), ROUTE)

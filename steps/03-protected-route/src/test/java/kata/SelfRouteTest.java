@@ -44,7 +44,7 @@ class SelfRouteTest {
                 .hasJson("{\"id\":2,\"username\":\"jane\"}");
     }
 
-    @ParameterizedTest(name = "scheme \"{0}\"")
+    @ParameterizedTest(name = "scheme {0}")
     @ValueSource(strings = {"bearer", "BEARER", "BeArEr"})
     void the_scheme_is_case_insensitive(String scheme) {
         String token = app.http().login("john", "changeit");

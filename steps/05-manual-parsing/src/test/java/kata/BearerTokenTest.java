@@ -2,12 +2,14 @@ package kata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Step 05: reading the Authorization header by hand, as a pure function. */
+@Order(1)
 class BearerTokenTest {
 
     private static final String FILE = "steps/05-manual-parsing/src/main/java/kata/BearerToken.java";
@@ -36,7 +38,7 @@ class BearerTokenTest {
                 .isEqualTo(new BearerToken.Token(token));
     }
 
-    @ParameterizedTest(name = "\"{0}\"")
+    @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"Basic am9objpjaGFuZ2VpdA==", "Bearer", "Bearer ", "bearerabc.def.ghi", "Token abc",
         "Bearer abc def", "abc.def.ghi"})
     void anything_else_is_not_a_bearer_token(String header) {

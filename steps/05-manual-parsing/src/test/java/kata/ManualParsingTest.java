@@ -11,6 +11,7 @@ import kata.harness.RunningApp;
 import kata.harness.Sockets;
 import kata.harness.TokenForge;
 import kata.harness.TokenForge.BadToken;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and "invalid token". A refused handshake is a bare 401, so the reason is for the server's log, which
  * must never hold the token.
  */
+@Order(2)
 class ManualParsingTest {
 
     private static final String AUTH = "steps/05-manual-parsing/src/main/java/kata/SocketAuth.java";

@@ -14,10 +14,12 @@ import kata.harness.RunningApp;
 import kata.harness.Sockets;
 import kata.harness.TestClock;
 import kata.harness.TestEnv;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -37,12 +39,26 @@ class LogoutAcrossNodesTest {
     @Order(0)
     static final RedisServer redis = new RedisServer();
 
+    /** Node C, in a JVM of its own, for the logout while Redis is away: it starts with the class, beside A and B. */
+    private static NodeProcess nodeC;
+
     @RegisterExtension
     @Order(1)
-    static final RunningApp<App> nodeA = Nodes.node(redis);
+    static final BeforeAllCallback startNodeC = context -> nodeC = NodeProcess.start("C", Nodes.joining(redis, TestEnv.variables()));
+
+    @AfterAll
+    static void stopNodeC() {
+        if (nodeC != null) {
+            nodeC.kill();
+        }
+    }
 
     @RegisterExtension
     @Order(2)
+    static final RunningApp<App> nodeA = Nodes.node(redis);
+
+    @RegisterExtension
+    @Order(3)
     static final RunningApp<App> nodeB = Nodes.node(redis);
 
     @RegisterExtension
@@ -106,7 +122,7 @@ class LogoutAcrossNodesTest {
     @Order(3)
     void a_logout_while_redis_is_away_is_refused_and_changes_nothing_even_when_its_node_then_dies() {
         // node C in a JVM of its own, to be killed -9: whatever it answered must hold without it
-        try (NodeProcess nodeC = NodeProcess.start("C", Nodes.joining(redis, TestEnv.variables())).awaitRunning()) {
+        try (NodeProcess nodeC = LogoutAcrossNodesTest.nodeC.awaitRunning()) {
             String token = nodeC.http().login("john", "changeit");
             Connection johnOnB = onB.connect(token);
 

@@ -1,5 +1,6 @@
 package kata;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,5 +33,11 @@ final class Nodes {
     /** An in-process node of the app, for a test class. */
     static RunningApp<App> node(RedisServer redis) {
         return RunningApp.of(env -> App.start(Config.fromEnvironment(joining(redis, env))), App::httpPort).withSocketPort(App::ioPort);
+    }
+
+    /** The same, on a clock of the test's: by which its leases are scored, and the others' read. */
+    static RunningApp<App> node(RedisServer redis, Clock clock) {
+        return RunningApp.of(env -> App.start(Config.fromEnvironment(joining(redis, env)).withClock(clock)), App::httpPort)
+                .withSocketPort(App::ioPort);
     }
 }

@@ -17,8 +17,10 @@ import kata.harness.RunningApp;
 import kata.harness.Sockets;
 import kata.harness.TestEnv;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -33,12 +35,32 @@ class RedisOutageTest {
     @Order(0)
     static final RedisServer redis = new RedisServer();
 
+    /** A node in a JVM of its own, given a REDIS_URL where no Redis listens: it starts with the class, beside the others. */
+    private static NodeProcess withoutRedis;
+    private static String closedUrl;
+
     @RegisterExtension
     @Order(1)
-    static final RunningApp<App> nodeA = Nodes.node(redis);
+    static final BeforeAllCallback startWithoutRedis = context -> {
+        Map<String, String> env = new HashMap<>(TestEnv.variables());
+        closedUrl = "redis://127.0.0.1:" + closedPort();
+        env.put("REDIS_URL", closedUrl);
+        withoutRedis = NodeProcess.start("without-redis", env);
+    };
+
+    @AfterAll
+    static void stopWithoutRedis() {
+        if (withoutRedis != null) {
+            withoutRedis.kill();
+        }
+    }
 
     @RegisterExtension
     @Order(2)
+    static final RunningApp<App> nodeA = Nodes.node(redis);
+
+    @RegisterExtension
+    @Order(3)
     static final RunningApp<App> nodeB = Nodes.node(redis);
 
     @RegisterExtension
@@ -63,15 +85,13 @@ class RedisOutageTest {
 
     @Test
     void kata_run_without_its_redis_exits_with_an_error_and_one_line_of_reason() throws Exception {
-        Map<String, String> env = new HashMap<>(TestEnv.variables());
-        env.put("REDIS_URL", "redis://127.0.0.1:" + closedPort());
-        NodeProcess node = NodeProcess.start("without-redis", env);
+        NodeProcess node = withoutRedis;
 
         int exit = node.awaitExit();
 
         assertThat(exit).as("the exit code of a node that cannot reach Redis. Open " + Nodes.ADAPTER + ". It printed:\n" + node.output())
                 .isNotZero();
-        assertThat(node.output()).as("what it printed").contains("Cannot start: cannot reach Redis at " + env.get("REDIS_URL"))
+        assertThat(node.output()).as("what it printed").contains("Cannot start: cannot reach Redis at " + closedUrl)
                 .doesNotContain("\tat ");
     }
 
