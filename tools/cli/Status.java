@@ -39,6 +39,12 @@ final class Status {
             OUT.printf("  %s  %-20s %-" + width + "s %s%n", s == next ? ">" : " ", s.name(), s.title(), shown);
         }
         OUT.println();
+        String room = RoomLink.here().statusLine();
+        if (room != null) {
+            OUT.println(room);
+            OUT.println();
+        }
+        RoomLink.here().verdict(steps.stream().map(Step::name).toList(), (next == null ? steps.get(steps.size() - 1) : next).name(), false);
         if (next == null) {
             OUT.println("Every step is green. Compare your code with the reference: ./kata diff NN;");
             OUT.println("and see it all in a browser: ./kata run");
