@@ -215,7 +215,19 @@ final class RoomLink {
     }
 
     /** Sends the pending report from a thread of this JVM; while it goes, a newer one waits its turn. */
-    synchronized void sendInBackground() {
+    void sendInBackground() {
+        synchronized (file) {
+            startSender();
+        }
+        if (queued.compareAndSet(false, true)) {
+            sender.execute(() -> {
+                queued.set(false);
+                sendPending();
+            });
+        }
+    }
+
+    private void startSender() {
         if (sender == null) {
             ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "room-reports");
@@ -230,12 +242,6 @@ final class RoomLink {
                 }
             }, retry.toMillis(), retry.toMillis(), TimeUnit.MILLISECONDS);
             sender = thread;
-        }
-        if (queued.compareAndSet(false, true)) {
-            sender.execute(() -> {
-                queued.set(false);
-                sendPending();
-            });
         }
     }
 
@@ -430,11 +436,14 @@ final class RoomLink {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    private synchronized HttpClient client() {
-        if (http == null) {
-            http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+    /** Made once, under a lock of its own: a verdict that saves its report never waits for it. */
+    private HttpClient client() {
+        synchronized (queued) {
+            if (http == null) {
+                http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+            }
+            return http;
         }
-        return http;
     }
 
     Properties load() {
