@@ -45,7 +45,9 @@ function draw(room) {
   rows.replaceChildren(...people.map((p, i) => {
     const tr = document.createElement("tr");
     tr.dataset.participant = p.id;
-    tr.appendChild(text("td", shownName(p, i), "name"));
+    const name = text("td", shownName(p, i), "name");
+    name.title = shownName(p, i);
+    tr.appendChild(name);
     for (const n of steps) {
       const td = document.createElement("td");
       td.dataset.step = n;

@@ -30,10 +30,10 @@ final class FacilitatorSockets implements AutoCloseable {
     private final ConnectGate gate;
     private final RoomTokens tokens;
     private final Supplier<Object> snapshot;
-    private final int pagePort;
+    private final java.util.function.IntSupplier pagePort;
     private int port;
 
-    FacilitatorSockets(String host, int port, int pagePort, RoomTokens tokens, Limits handshakes, Supplier<Object> snapshot) {
+    FacilitatorSockets(String host, int port, java.util.function.IntSupplier pagePort, RoomTokens tokens, Limits handshakes, Supplier<Object> snapshot) {
         this.tokens = tokens;
         this.snapshot = snapshot;
         this.pagePort = pagePort;
@@ -65,7 +65,7 @@ final class FacilitatorSockets implements AutoCloseable {
         try {
             URI page = URI.create(origin);
             String requested = host == null ? "" : host.replaceFirst(":\\d+$", "");
-            return page.getPort() == pagePort && page.getHost() != null && page.getHost().equalsIgnoreCase(requested.replace("[", "").replace("]", ""));
+            return page.getPort() == pagePort.getAsInt() && page.getHost() != null && page.getHost().equalsIgnoreCase(requested.replace("[", "").replace("]", ""));
         } catch (IllegalArgumentException e) {
             return false;
         }

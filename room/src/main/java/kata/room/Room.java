@@ -113,7 +113,7 @@ public final class Room implements AutoCloseable {
         joins = new Limits(settings.joinsPerMinute());
         reports = new Limits(settings.reportsPerMinute());
         Limits handshakes = new Limits(settings.handshakesPerMinute());
-        sockets = new FacilitatorSockets(settings.host(), settings.ioPort(), settings.port(), tokens, handshakes,
+        sockets = new FacilitatorSockets(settings.host(), settings.ioPort(), this::port, tokens, handshakes,
                 progress::snapshot);
         http = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
