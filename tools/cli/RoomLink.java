@@ -378,7 +378,7 @@ final class RoomLink {
                 case '\\' -> out.append("\\\\");
                 default -> {
                     if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
+                        out.append(unicode(c));
                     } else {
                         out.append(c);
                     }
@@ -458,17 +458,53 @@ final class RoomLink {
         return p;
     }
 
-    /** Written beside, then moved over: a command that reads it meanwhile sees the old or the new, never half. */
+    /**
+     * Written beside, then moved over: a command that reads it meanwhile sees the old or the new, never half.
+     * Written by hand rather than by Properties.store, whose date line costs a cold JVM some 40 ms (measured).
+     */
     synchronized void save(Properties p) {
+        StringBuilder text = new StringBuilder("# the room this laptop reports to (./kata join, ./kata leave): README.md says what is sent\n");
+        for (String key : new java.util.TreeSet<>(p.stringPropertyNames())) {
+            text.append(escape(key)).append('=').append(escape(p.getProperty(key))).append('\n');
+        }
         try {
             Files.createDirectories(file.getParent());
-            Path fresh = file.resolveSibling("room.properties." + ProcessHandle.current().pid() + "." + Thread.currentThread().getId());
-            try (var out = Files.newBufferedWriter(fresh, StandardCharsets.UTF_8)) {
-                p.store(out, "the room this laptop reports to (./kata join, ./kata leave): README.md says what is sent");
-            }
+            // not ProcessHandle.current().pid(): the first call costs a cold JVM some 15 ms (measured)
+            Path fresh = file.resolveSibling("room.properties." + Long.toHexString(System.nanoTime()) + "." + Thread.currentThread().getId());
+            Files.writeString(fresh, text, StandardCharsets.ISO_8859_1);
             Files.move(fresh, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             // progress that cannot be noted is not worth stopping a learner for
         }
+    }
+
+    /** A character as \\uXXXX (String.format would cost a cold JVM more than the rest of a report). */
+    static String unicode(char c) {
+        String hex = Integer.toHexString(c);
+        return "\\u" + "0000".substring(hex.length()) + hex;
+    }
+
+    /** As Properties.store escapes a key or a value: what Properties.load reads back the same. */
+    static String escape(String s) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '=', ':', '#', '!' -> out.append('\\').append(c);
+                case ' ' -> out.append(i == 0 ? "\\ " : " ");
+                default -> {
+                    if (c < 0x20 || c > 0x7e) {
+                        out.append(unicode(c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 }
