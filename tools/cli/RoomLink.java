@@ -256,7 +256,6 @@ final class RoomLink {
                     "-cp", classpath, "cli.Main", "room-send")
                     .directory(file.getParent().getParent().toFile())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectInput(ProcessBuilder.Redirect.from(Programs.WINDOWS ? new java.io.File("NUL") : new java.io.File("/dev/null")))
                     .start();
         } catch (IOException e) {
             // no JVM to start: the next verdict sends it
