@@ -159,7 +159,9 @@ final class RoomLink {
             Thread.currentThread().interrupt();
         }
         try {
-            Files.deleteIfExists(file);
+            synchronized (this) {
+                Files.deleteIfExists(file);
+            }
         } catch (IOException e) {
             throw new Problem("Cannot delete " + file + ": " + e.getMessage());
         }
@@ -200,13 +202,12 @@ final class RoomLink {
             if (p.getProperty("told") == null) {
                 System.err.println("The room at " + p.getProperty("url") + " refused this laptop's report (" + p.getProperty("refused")
                         + "). Join again (./kata join URL CODE) or ./kata leave; until then nothing is sent.");
-                p.setProperty("told", "yes");
-                save(p);
+                update(q -> q.setProperty("told", "yes"));
             }
             return;
         }
-        p.setProperty("pending", reportOf(new State(file.getParent()), steps, current));
-        save(p);
+        String report = reportOf(new State(file.getParent()), steps, current);
+        update(q -> q.setProperty("pending", report));
         if (inProcess) {
             sendInBackground();
         } else {
@@ -293,25 +294,27 @@ final class RoomLink {
             return;
         }
         // what another verdict may have written meanwhile is kept: only these notes change
-        Properties now = load();
-        if (!p.getProperty("token").equals(now.getProperty("token"))) {
-            return;
-        }
-        if (status / 100 == 2) {
-            now.setProperty("sent", report);
-            now.remove("tried");
-        } else if (status == 401 || status == 403) {
-            now.setProperty("refused", error(answer));
-            if (sender != null && now.getProperty("told") == null) {
-                // ./kata watch is on the screen: say it there, once
-                System.err.println("The room at " + now.getProperty("url") + " refused this laptop's report (" + error(answer)
-                        + "). Join again (./kata join URL CODE) or ./kata leave; until then nothing is sent.");
-                now.setProperty("told", "yes");
+        int answered = status;
+        String reason = error(answer);
+        update(now -> {
+            if (!p.getProperty("token").equals(now.getProperty("token"))) {
+                return;
             }
-        } else {
-            now.setProperty("tried", Instant.now().toString().substring(11, 16) + " UTC");
-        }
-        save(now);
+            if (answered / 100 == 2) {
+                now.setProperty("sent", report);
+                now.remove("tried");
+            } else if (answered == 401 || answered == 403) {
+                now.setProperty("refused", reason);
+                if (sender != null && now.getProperty("told") == null) {
+                    // ./kata watch is on the screen: say it there, once
+                    System.err.println("The room at " + now.getProperty("url") + " refused this laptop's report (" + reason
+                            + "). Join again (./kata join URL CODE) or ./kata leave; until then nothing is sent.");
+                    now.setProperty("told", "yes");
+                }
+            } else {
+                now.setProperty("tried", Instant.now().toString().substring(11, 16) + " UTC");
+            }
+        });
     }
 
     /** Whether the room has the latest report (tests wait for it). */
@@ -455,6 +458,20 @@ final class RoomLink {
             }
         }
         return p;
+    }
+
+    /**
+     * Reads the file, changes it, writes it, with no other change of this JVM in between (./kata watch notes a
+     * new report while its sender notes that the last one went: neither may undo the other).
+     */
+    synchronized void update(java.util.function.Consumer<Properties> change) {
+        if (!Files.isRegularFile(file)) {
+            // ./kata leave deleted it: nothing to note
+            return;
+        }
+        Properties p = load();
+        change.accept(p);
+        save(p);
     }
 
     /**

@@ -71,9 +71,7 @@ public final class Participant {
 
     /** Points this laptop's link at another address (a room that moved, or is gone). */
     public void pointAt(String url) {
-        var p = link.load();
-        p.setProperty("url", url);
-        link.save(p);
+        link.update(p -> p.setProperty("url", url));
     }
 
     /** ./kata leave */
