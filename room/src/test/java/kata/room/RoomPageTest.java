@@ -98,7 +98,9 @@ class RoomPageTest {
         bob.verdict("03-protected-route", 0, 5, "kata.SelfRouteTest.no_token_gets_401");
         waiting().withMessage(() -> "the red ones should be listed, the page says " + text("stuck"))
                 .until(d -> text("stuck").contains("Alice: step 03, 0 min, SelfRouteTest#an_expired_token_gets_401"));
-        assertThat(text("summary")).contains("3 in the room", "step 02: 1", "step 03: 2", "done: 0");
+        waiting().withMessage(() -> "the counts should follow every verdict, the page says " + text("summary"))
+                .until(d -> text("summary").equals("3 in the room\nstep 02: 1\nstep 03: 2\ndone: 0"));
+        waiting().until(d -> text("stuck").contains("Bob: step 03"));
         Browser.screenshot(chrome, "room-page");
 
         alice.verdict("03-protected-route", 5, 5, null);
