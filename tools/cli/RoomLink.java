@@ -177,8 +177,8 @@ final class RoomLink {
         if (p.getProperty("refused") != null) {
             return line + ".\n  The room refused the last report (" + p.getProperty("refused") + "): ./kata join again, or ./kata leave.";
         }
-        if (p.getProperty("pending") != null && !p.getProperty("pending").equals(p.getProperty("sent"))) {
-            return line + ".\n  The room has not answered since " + p.getProperty("tried", "?") + "; your latest report goes when it does.";
+        if (p.getProperty("tried") != null && !p.getProperty("pending", "").equals(p.getProperty("sent"))) {
+            return line + ".\n  The room has not answered since " + p.getProperty("tried") + "; your latest report goes when it does.";
         }
         return line;
     }
