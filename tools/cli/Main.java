@@ -30,7 +30,7 @@ public final class Main {
     static final String USAGE = """
             usage: ./kata [status | watch [NN] | test NN [Class[#method]] | hint NN | diff NN | reset NN
                           | jump NN | run [NN] | cluster [NN] [--no-sticky] | check | prepare | sync [--force] | bench [fanout]
-                          | measure NN [saves]]
+                          | measure NN [saves] | room | join URL CODE [--name NAME] | leave]
 
             for learners
               status            where you stand: each step green, red or not started, and what to do next
@@ -43,9 +43,12 @@ public final class Main {
               run [NN]          start the finished app on http://localhost:${PORT:-3000}, or your own step NN (04 on)
               cluster [NN] [--no-sticky]  two nodes of the finished app (or of your step NN, 10 on), a Redis of their own
                                 and HAProxy in front on http://localhost:${PORT:-3000}, sticky on Socket.IO (--no-sticky: what breaks)
+              join URL CODE [--name NAME]  in a workshop: each verdict goes to the facilitator's room (README says what)
+              leave             stop sending verdicts to the room
             for everyone
               check             run every test, and prove that every step fails as shipped and passes when solved
               prepare           download everything once, then prove that the kata works offline
+              room              for a facilitator: open a room on this network, see every participant's progress live
             for the authors of the kata
               sync [--force]    write the steps' starting code from solutions/ (refuses to overwrite edits)
               bench [fanout]    measure the finished app (BENCHMARK.md); fanout: only the fan-out to
@@ -80,6 +83,11 @@ public final class Main {
                 case "sync" -> Sync.sync(arguments);
                 case "bench" -> Prepare.bench(arguments);
                 case "measure" -> Measure.measure(arguments);
+                case "room" -> RoomStart.room(arguments);
+                case "join" -> RoomLink.join(arguments);
+                case "leave" -> RoomLink.leave();
+                // started by a verdict in a JVM of its own, not waited for (RoomLink.detached)
+                case "room-send" -> RoomLink.send();
                 // for authors, not in the usage: java tools/Handouts.java [check] starts it
                 case "handouts" -> Handouts.handouts(arguments);
                 case "help", "-h", "--help" -> {

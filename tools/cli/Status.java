@@ -39,14 +39,21 @@ final class Status {
             OUT.printf("  %s  %-20s %-" + width + "s %s%n", s == next ? ">" : " ", s.name(), s.title(), shown);
         }
         OUT.println();
+        String room = RoomLink.here().statusLine();
+        if (room != null) {
+            OUT.println(room);
+            OUT.println();
+        }
         if (next == null) {
             OUT.println("Every step is green. Compare your code with the reference: ./kata diff NN;");
             OUT.println("and see it all in a browser: ./kata run");
-            return 0;
+        } else {
+            OUT.println("Next: step " + next.number() + ", " + next.title());
+            brief(next);
+            OUT.println("  Then: ./kata watch " + next.number() + "   (it runs the tests on every save; stuck? ./kata hint " + next.number() + ")");
         }
-        OUT.println("Next: step " + next.number() + ", " + next.title());
-        brief(next);
-        OUT.println("  Then: ./kata watch " + next.number() + "   (it runs the tests on every save; stuck? ./kata hint " + next.number() + ")");
+        // to the room, if this laptop joined one, once all is on the screen: from a JVM of its own, not waited for
+        RoomLink.here().verdict(steps.stream().map(Step::name).toList(), (next == null ? steps.get(steps.size() - 1) : next).name(), false);
         return 0;
     }
 

@@ -103,6 +103,8 @@ final class Watch {
                     Verdict v = runOnce(verdicts);
                     if (remember) {
                         State.record(step, v);
+                        // to the room, if this laptop joined one: from a thread of this JVM, never waited for
+                        RoomLink.here().verdict(Steps.all().stream().map(Step::name).toList(), step.name(), true);
                     }
                     OUT.println();
                     OUT.println("(" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss"))
