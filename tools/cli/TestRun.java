@@ -77,6 +77,10 @@ final class TestRun {
             return;
         }
         Optional<TestResult> first = v.firstFailure();
+        if (first.isEmpty() && v.firstSkip().isPresent()) {
+            OUT.println("SKIPPED step " + n + (v.passed > 0 ? " (" + v.passed + " passed)" : "") + ": " + v.firstSkip().get().message().strip());
+            return;
+        }
         if (first.isEmpty()) {
             OUT.println("RED    step " + n + ": no test ran" + (v.passed > 0 ? " but " + v.passed : "") + ": were they skipped?");
             return;

@@ -22,7 +22,12 @@ final class Verdict {
     }
 
     Optional<TestResult> firstFailure() {
-        return results.stream().filter(r -> !r.outcome().equals("passed")).findFirst();
+        return results.stream().filter(r -> !r.outcome().equals("passed") && !r.outcome().equals("skipped")).findFirst();
+    }
+
+    /** The first test skipped (an assumption that does not hold here: no redis-server, no browser), if any. */
+    Optional<TestResult> firstSkip() {
+        return results.stream().filter(r -> r.outcome().equals("skipped")).findFirst();
     }
 
     record TestResult(String outcome, String reportName, String shownName, String message) {
