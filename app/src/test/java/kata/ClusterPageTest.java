@@ -67,6 +67,8 @@ class ClusterPageTest {
     @Test
     void the_page_behind_the_balancer_connects_through_it_and_gets_what_the_other_node_sends() {
         chrome.get("http://localhost:" + PORT + "/");
+        // the form shows once the page has asked for a refresh (step 11) and was refused: no login yet
+        new WebDriverWait(chrome, Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out")));
         chrome.findElement(By.id("login")).click();
         WebDriverWait waiting = new WebDriverWait(chrome, Duration.ofSeconds(10));
         waiting.withMessage(() -> "#status should read \"connected\": the page asks /config.json for the Socket.IO port, which must be the"
