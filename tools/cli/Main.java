@@ -29,7 +29,7 @@ public final class Main {
 
     static final String USAGE = """
             usage: ./kata [status | watch [NN] | test NN [Class[#method]] | hint NN | diff NN | reset NN
-                          | jump NN | run [NN] | cluster [NN] [--no-sticky] | check | prepare | sync [--force] | bench [fanout]
+                          | jump NN | run [NN] | cluster [NN] [--no-sticky] | check | prepare | sync [--force] | bench [fanout | handshakes]
                           | measure NN [saves] | room | join URL CODE [--name NAME] | leave]
 
             for learners
@@ -51,8 +51,9 @@ public final class Main {
               room              for a facilitator: open a room on this network, see every participant's progress live
             for the authors of the kata
               sync [--force]    write the steps' starting code from solutions/ (refuses to overwrite edits)
-              bench [fanout]    measure the finished app (BENCHMARK.md); fanout: only the fan-out to
-                                thousands of connections, beside the Node server if NODE_PEER names it
+              bench [fanout | handshakes]  measure the finished app (BENCHMARK.md); fanout: only the fan-out to
+                                thousands of connections, beside the Node server if NODE_PEER names it; handshakes:
+                                logins and Socket.IO handshakes beside the Node server, driven by its load client
               measure NN [saves]  time from a save to the verdict of ./kata watch (BENCHMARK.md)
             """;
 

@@ -106,11 +106,16 @@ final class Prepare {
         return started;
     }
 
-    /** bench: handshakes and events in one JVM, then the fan-out to thousands of connections; bench fanout: only that. */
+    /**
+     * bench: handshakes and events in one JVM, then the fan-out to thousands of connections; bench fanout: only
+     * that; bench handshakes: logins and handshakes beside the Node server (NODE_PEER, LOAD_CLIENT).
+     */
     static int bench(List<String> arguments) {
         requireMaven();
-        boolean fanoutOnly = arguments.contains("fanout");
-        for (String main : fanoutOnly ? List.of("kata.bench.Fanout") : List.of("kata.bench.Benchmark", "kata.bench.Fanout")) {
+        List<String> mains = arguments.contains("fanout") ? List.of("kata.bench.Fanout")
+                : arguments.contains("handshakes") ? List.of("kata.bench.Handshakes")
+                : List.of("kata.bench.Benchmark", "kata.bench.Fanout");
+        for (String main : mains) {
             List<String> mvn = new ArrayList<>(mavenCommand());
             mvn.addAll(List.of("-q", "-pl", "app", "test-compile", "exec:java", "-Dexec.classpathScope=test", "-Dexec.mainClass=" + main));
             int exit = exec(mvn, ROOT, null);

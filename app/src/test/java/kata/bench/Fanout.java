@@ -627,7 +627,7 @@ public final class Fanout {
         }
     }
 
-    private static String nodeVersion() {
+    static String nodeVersion() {
         try {
             Process p = new ProcessBuilder("node", "--version").start();
             return new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();

@@ -87,6 +87,7 @@ public final class SocketIoWorkarounds {
         // netty-socketio turns SO_REUSEADDR off (SocketConfig), where the JDK turns it on: a node restarted
         // after a kill -9 could not listen on its port again until the old connections' TIME_WAIT ends
         server.getConfiguration().getSocketConfig().setReuseAddress(true);
+        NativeTransport.choose(server);
     }
 
     /** The library's own initializer, with the handlers that fix it. */
