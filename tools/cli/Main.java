@@ -29,8 +29,8 @@ public final class Main {
 
     static final String USAGE = """
             usage: ./kata [status | watch [NN] | test NN [Class[#method]] | hint NN | diff NN | reset NN
-                          | jump NN | run [NN] | cluster [NN] [--no-sticky] | check | prepare | sync [--force] | bench [fanout]
-                          | measure NN [saves] | room | join URL CODE [--name NAME] | leave]
+                          | jump NN | run [NN] | cluster [NN] [--no-sticky] | check | prepare [--into DIR | --from DIR]
+                          | sync [--force] | bench [fanout] | measure NN [saves] | room | join URL CODE [--name NAME] | leave]
 
             for learners
               status            where you stand: each step green, red or not started, and what to do next
@@ -48,6 +48,8 @@ public final class Main {
             for everyone
               check             run every test, and prove that every step fails as shipped and passes when solved
               prepare           download everything once, then prove that the kata works offline
+                --into DIR      plan B, on a machine with the network: fill DIR (a USB stick) with all of it
+                --from DIR      plan B, on a laptop without: take all of it from DIR, then prove it works offline
               room              for a facilitator: open a room on this network, see every participant's progress live
             for the authors of the kata
               sync [--force]    write the steps' starting code from solutions/ (refuses to overwrite edits)
@@ -79,7 +81,7 @@ public final class Main {
                 case "run" -> RunApp.run(arguments);
                 case "cluster" -> Cluster.cluster(arguments);
                 case "check" -> arguments.isEmpty() ? Check.check() : Check.one(arguments.get(0), arguments.subList(1, arguments.size()));
-                case "prepare" -> Prepare.prepare();
+                case "prepare" -> Prepare.prepare(arguments);
                 case "sync" -> Sync.sync(arguments);
                 case "bench" -> Prepare.bench(arguments);
                 case "measure" -> Measure.measure(arguments);

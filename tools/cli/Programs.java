@@ -79,8 +79,15 @@ final class Programs {
         return WINDOWS ? "npm.cmd" : "npm";
     }
 
+    /** Another local repository than this laptop's, for every Maven command (./kata prepare --into); null: Maven's own. */
+    static Path mavenRepository;
+
     static List<String> mavenCommand() {
-        return List.of(WINDOWS ? "mvn.cmd" : "mvn", "-B", "-ntp", "-Dstyle.color=never");
+        List<String> command = new ArrayList<>(List.of(WINDOWS ? "mvn.cmd" : "mvn", "-B", "-ntp", "-Dstyle.color=never"));
+        if (mavenRepository != null) {
+            command.add("-Dmaven.repo.local=" + mavenRepository);
+        }
+        return List.copyOf(command);
     }
 
     static void requireMaven() {

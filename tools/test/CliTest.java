@@ -25,7 +25,8 @@ public class CliTest {
      */
     static final List<String> SESSION = List.of(
             "help", "bogus", "", "status", "hint", "hint 99", "hint 01", "hint 1", "hint login", "hint 01-login",
-            "diff 04", "run 01", "cluster 01", "test", "test 99", "watch 77", "reset", "measure",
+            "diff 04", "run 01", "cluster 01", "prepare --usb", "prepare --into", "prepare --from usb",
+            "prepare --into usb --from usb", "test", "test 99", "watch 77", "reset", "measure",
             "edit", "diff 01", "reset 01", "sync", "jump 01", "status", "reset 01 --yes", "diff 01",
             "jump 03 --yes", "status", "jump 01 --yes", "hint 04", "status", "jump 08 --yes", "state", "status");
 
@@ -121,6 +122,8 @@ public class CliTest {
         int exit = p.waitFor();
         // what differs from run to run: the time in a backup's name
         out = out.replaceAll("\\d{8}-\\d{6}", "<time>");
+        // and the copy's folder
+        out = out.replace(copy.toRealPath().toString(), "<kata>").replace(copy.toString(), "<kata>");
         return "$ ./kata " + command + "\n" + out + "[exit " + exit + "]\n\n";
     }
 
