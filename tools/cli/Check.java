@@ -45,8 +45,9 @@ final class Check {
             case "handouts" -> Handouts.handouts(List.of("check"));
             case "integrity" -> Integrity.integrity();
             case "cli" -> CommandChecks.transcript() ? 0 : 1;
+            case "tether" -> CommandChecks.runDiesWithLauncher() ? 0 : 1;
             default -> {
-                System.err.println("usage: ./kata check [generate [--force]|generated|carried|snippets|quotes|steps|handouts|integrity|cli]");
+                System.err.println("usage: ./kata check [generate [--force]|generated|carried|snippets|quotes|steps|handouts|integrity|cli|tether]");
                 yield 2;
             }
         };
@@ -87,6 +88,10 @@ final class Check {
         }
         section("A clone with Windows line endings (git's core.autocrlf) still runs ./kata");
         if (!CommandChecks.crlfCloneRuns()) {
+            return 1;
+        }
+        section("./kata run leaves no orphan: the app stops when its launcher is killed");
+        if (!CommandChecks.runDiesWithLauncher()) {
             return 1;
         }
         section("Every test, against the solutions and the finished app");

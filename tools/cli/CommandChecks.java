@@ -121,4 +121,87 @@ final class CommandChecks {
         deleteRecursively(clone);
         return problems.isEmpty();
     }
+
+    /**
+     * ./kata run, then its launcher killed with -9 (no hook of its own runs): the app must stop too, and
+     * free its ports, within 15 s (Tether; 3 to 4 s measured on two busy cores). Not on Windows, whose
+     * launcher is another.
+     */
+    static boolean runDiesWithLauncher() throws Exception {
+        if (WINDOWS) {
+            OUT.println("skipped: on Windows");
+            return true;
+        }
+        ProcessBuilder pb = new ProcessBuilder("bash", ROOT.resolve("kata").toString(), "run").directory(ROOT.toFile()).redirectErrorStream(true);
+        pb.environment().put("PORT", "0");
+        pb.environment().put("IO_PORT", "0");
+        Process launcher = pb.start();
+        var lines = new java.util.concurrent.LinkedBlockingQueue<String>();
+        Thread reader = new Thread(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(launcher.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // the pipe closed: both JVMs are gone
+            }
+        }, "read-kata-run");
+        reader.setDaemon(true);
+        reader.start();
+        long pid = -1;
+        List<Integer> ports = new ArrayList<>();
+        var pidLine = java.util.regex.Pattern.compile("runs as pid (\\d+)");
+        var running = java.util.regex.Pattern.compile("application is running at: http://[^:]+:(\\d+) \\(Socket.IO on port (\\d+)\\)");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        try {
+            while (ports.isEmpty() && System.nanoTime() < deadline) {
+                String line = lines.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                if (line == null) {
+                    continue;
+                }
+                var m = pidLine.matcher(line);
+                if (m.find()) {
+                    pid = Long.parseLong(m.group(1));
+                }
+                m = running.matcher(line);
+                if (m.find()) {
+                    ports.add(Integer.parseInt(m.group(1)));
+                    ports.add(Integer.parseInt(m.group(2)));
+                }
+            }
+            if (pid < 0 || ports.isEmpty()) {
+                OUT.println("./kata run did not say its pid and its ports within 120 s:");
+                lines.forEach(l -> OUT.println("  | " + l));
+                return false;
+            }
+            long killed = System.nanoTime();
+            launcher.destroyForcibly().waitFor();
+            ProcessHandle app = ProcessHandle.of(pid).orElse(null);
+            boolean gone = false;
+            while (!gone && System.nanoTime() - killed < java.util.concurrent.TimeUnit.SECONDS.toNanos(15)) {
+                gone = (app == null || !app.isAlive()) && ports.stream().noneMatch(CommandChecks::listening);
+                if (!gone) {
+                    Thread.sleep(100);
+                }
+            }
+            long ms = (System.nanoTime() - killed) / 1_000_000;
+            OUT.println(gone ? "./kata run's launcher killed with -9: the app (pid " + pid + ") stopped and freed ports " + ports + " in " + ms + " ms"
+                    : "NOT tied: the app (pid " + pid + ") still runs " + ms + " ms after its launcher was killed with -9 (an orphan: the next ./kata run finds its port taken)");
+            return gone;
+        } finally {
+            launcher.destroyForcibly();
+            if (pid > 0) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    static boolean listening(int port) {
+        try (var socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 }
