@@ -45,9 +45,10 @@ final class Check {
             case "handouts" -> Handouts.handouts(List.of("check"));
             case "integrity" -> Integrity.integrity();
             case "cli" -> CommandChecks.transcript() ? 0 : 1;
+            case "recipes" -> CommandChecks.recipes();
             case "tether" -> CommandChecks.runDiesWithLauncher() ? 0 : 1;
             default -> {
-                System.err.println("usage: ./kata check [generate [--force]|generated|carried|snippets|quotes|steps|handouts|integrity|cli|tether]");
+                System.err.println("usage: ./kata check [generate [--force]|generated|carried|snippets|quotes|steps|handouts|integrity|cli|tether|recipes]");
                 yield 2;
             }
         };
@@ -74,8 +75,9 @@ final class Check {
         if (one("steps", List.of()) != 0) {
             return 1;
         }
-        section("The snippets and quoted messages of the Markdown still match the kata; the handouts are current");
-        if (one("snippets", List.of()) != 0 || one("quotes", List.of()) != 0 || one("handouts", List.of()) != 0) {
+        section("The snippets, quoted messages and ./kata commands of the Markdown still match the kata; the handouts are current");
+        if (one("snippets", List.of()) != 0 || one("quotes", List.of()) != 0 || one("handouts", List.of()) != 0
+                || one("recipes", List.of()) != 0) {
             return 1;
         }
         section("No command overwrites edited starting code without asking");

@@ -204,4 +204,88 @@ final class CommandChecks {
             return false;
         }
     }
+
+    /**
+     * Every {@code ./kata ...} that the documents tell someone to type (in a sh block or in inline code):
+     * a command that the command line knows; for prepare, options it accepts; for check, a check it has.
+     * The recipes of plan B and the like cannot drift from the command line.
+     */
+    static int recipes() {
+        List<Path> documents = new ArrayList<>(List.of(ROOT.resolve("README.md"), ROOT.resolve("TUTORIAL.md")));
+        walk(ROOT.resolve("docs")).stream().filter(p -> p.toString().endsWith(".md")).forEach(documents::add);
+        for (Step s : Steps.all()) {
+            documents.add(s.dir().resolve("README.md"));
+            documents.add(s.dir().resolve("HINTS.md"));
+        }
+        var inline = java.util.regex.Pattern.compile("`(?:[A-Z_]+=\\S+ )*(\\./kata [^`]*)`");
+        List<String> problems = new ArrayList<>();
+        int seen = 0;
+        for (Path doc : documents) {
+            if (!Files.isRegularFile(doc)) {
+                continue;
+            }
+            boolean sh = false;
+            List<String> lines = Disk.lines(doc);
+            for (int n = 0; n < lines.size(); n++) {
+                String line = lines.get(n);
+                List<String> commands = new ArrayList<>();
+                if (line.trim().startsWith("```")) {
+                    sh = !sh && line.trim().matches("```(sh|bash|shell)");
+                    continue;
+                }
+                if (sh) {
+                    String command = line.trim().replaceFirst("^(?:[A-Z_]+=\\S+ )*", "");
+                    if (command.startsWith("./kata ") || command.equals("./kata")) {
+                        commands.add(command);
+                    }
+                } else {
+                    var m = inline.matcher(line);
+                    while (m.find()) {
+                        commands.add(m.group(1));
+                    }
+                }
+                for (String command : commands) {
+                    seen++;
+                    String problem = problem(command.replaceFirst("\\s*(#|;|&&|\\||\\(|$).*", "").trim());
+                    if (problem != null) {
+                        problems.add(relative(doc) + ":" + (n + 1) + ": " + command.trim() + ": " + problem);
+                    }
+                }
+            }
+        }
+        problems.forEach(p -> OUT.println("    " + p));
+        OUT.println(problems.isEmpty() ? "recipes: the " + seen + " ./kata commands of the documents are commands that ./kata accepts"
+                : "recipes: " + problems.size() + " ./kata command(s) of the documents that ./kata does not accept (above)");
+        return problems.size();
+    }
+
+    /** Why ./kata would refuse this line (its command, then for prepare and check its options), or null. */
+    static String problem(String line) {
+        List<String> words = new ArrayList<>(List.of(line.split("\\s+")));
+        words.remove(0);
+        if (words.isEmpty()) {
+            return null;
+        }
+        String command = words.remove(0);
+        if (!Main.COMMANDS.contains(command) && !command.equals("...")) {
+            return "no such command (./kata help lists them)";
+        }
+        // a usage line ("[--into DIR | --from DIR]") names options, it is not one to type
+        if (words.stream().anyMatch(w -> w.startsWith("[") || w.contains("|"))) {
+            return null;
+        }
+        try {
+            if (command.equals("prepare")) {
+                Prepare.Options.parse(words);
+            }
+        } catch (Problem p) {
+            return p.getMessage().lines().findFirst().orElse("");
+        }
+        if (command.equals("check") && !words.isEmpty()
+                && !List.of("generate", "generated", "carried", "snippets", "quotes", "steps", "handouts", "integrity", "cli", "tether",
+                        "recipes").contains(words.get(0)) && !words.get(0).equals("NAME")) {
+            return "no such check";
+        }
+        return null;
+    }
 }

@@ -58,6 +58,10 @@ public final class Main {
               measure NN [saves]  time from a save to the verdict of ./kata watch (BENCHMARK.md)
             """;
 
+    /** The commands, as the switch of {@link #main} knows them (CommandChecks.recipes checks the documents against it). */
+    static final java.util.Set<String> COMMANDS = java.util.Set.of("status", "watch", "test", "hint", "diff", "reset", "jump", "run",
+            "cluster", "check", "prepare", "sync", "bench", "measure", "room", "join", "leave", "help");
+
     private Main() {
     }
 

@@ -63,16 +63,16 @@ final class Prepare {
             if (into != null && from != null) {
                 throw new Problem("./kata prepare takes --into DIR or --from DIR, not both.");
             }
-            if (from != null && !Files.isDirectory(from.resolve(MAVEN_FOLDER))) {
-                throw new Problem("There is no Maven repository in " + from.resolve(MAVEN_FOLDER)
-                        + ": make the folder on a machine with the network, with ./kata prepare --into " + from);
-            }
             return new Options(into, from);
         }
     }
 
     static int prepare(List<String> args) throws Exception {
         Options options = Options.parse(args);
+        if (options.from() != null && !Files.isDirectory(options.from().resolve(MAVEN_FOLDER))) {
+            throw new Problem("There is no Maven repository in " + options.from().resolve(MAVEN_FOLDER)
+                    + ": make the folder on a machine with the network, with ./kata prepare --into " + options.from());
+        }
         requireMaven();
         if (options.from() != null) {
             return prepareFrom(options.from());
