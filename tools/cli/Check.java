@@ -46,9 +46,10 @@ final class Check {
             case "integrity" -> Integrity.integrity();
             case "cli" -> CommandChecks.transcript() ? 0 : 1;
             case "recipes" -> CommandChecks.recipes();
+            case "figures" -> Figures.figures(true);
             case "tether" -> CommandChecks.runDiesWithLauncher() ? 0 : 1;
             default -> {
-                System.err.println("usage: ./kata check [generate [--force]|generated|carried|snippets|quotes|steps|handouts|integrity|cli|tether|recipes]");
+                System.err.println("usage: ./kata check [generate [--force]|generated|carried|snippets|quotes|steps|handouts|integrity|figures|cli|tether|recipes]");
                 yield 2;
             }
         };
@@ -130,6 +131,10 @@ final class Check {
         }
         section("Both directions, test by test");
         if (one("integrity", List.of()) != 0) {
+            return 1;
+        }
+        section("The figures the documents state are the sources' (the tests per step from this run's reports)");
+        if (one("figures", List.of()) != 0) {
             return 1;
         }
         section("The fast runner of ./kata watch and ./kata test gives Maven's verdicts");

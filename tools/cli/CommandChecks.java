@@ -283,7 +283,7 @@ final class CommandChecks {
         }
         if (command.equals("check") && !words.isEmpty()
                 && !List.of("generate", "generated", "carried", "snippets", "quotes", "steps", "handouts", "integrity", "cli", "tether",
-                        "recipes").contains(words.get(0)) && !words.get(0).equals("NAME")) {
+                        "recipes", "figures").contains(words.get(0)) && !words.get(0).equals("NAME")) {
             return "no such check";
         }
         return null;

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * instructions have one source ({@code java tools/Handouts.java} starts it):
  *
  * <ul>
- *   <li>no argument: writes docs/handouts/handouts.html;</li>
+ *   <li>no argument: writes docs/handouts/handouts.html, and the figures that the documents state (Figures);</li>
  *   <li>{@code check}: fails when the committed handouts are not what the READMEs give today (./kata check).</li>
  * </ul>
  *
@@ -52,7 +52,14 @@ final class Handouts {
         Files.createDirectories(OUTPUT.getParent());
         Files.writeString(OUTPUT, html, StandardCharsets.UTF_8);
         OUT.println("wrote " + ROOT.relativize(OUTPUT));
-        return 0;
+        // and the figures the documents state (Figures), from the same sources and the tests' reports
+        try {
+            return Figures.figures(false);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
     }
 
     static List<Path> readmes() {
