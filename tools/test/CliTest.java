@@ -27,7 +27,7 @@ public class CliTest {
             "help", "bogus", "", "status", "hint", "hint 99", "hint 01", "hint 1", "hint login", "hint 01-login",
             "diff 04", "run 01", "cluster 01", "prepare --usb", "prepare --into", "prepare --from usb",
             "prepare --into usb --from usb", "test", "test 99", "watch 77", "reset", "measure",
-            "edit", "diff 01", "reset 01", "sync", "jump 01", "status", "reset 01 --yes", "diff 01",
+            "edit", "diff 01", "reset 01", "sync", "jump 01", "status", "restore 02", "reset 01 --yes", "diff 01", "restore 01", "restore 01 --yes", "diff 01", "reset 01 --yes",
             "jump 03 --yes", "status", "jump 01 --yes", "hint 04", "status", "jump 08 --yes", "state", "status");
 
     public static void main(String[] args) throws Exception {
