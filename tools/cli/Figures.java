@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  *       lines between BEGIN SOLUTION and STUB that are neither blank nor comments), the files to edit
  *       (its manifest), its tests (each run of a parameterized test counted) and the minutes at 150 words
  *       and one line of reference code a minute;</li>
+ *   <li>{@code plan-table}, {@code plan-01-07}: the agenda's slot of each step, coded, and of steps 01 to 07;</li>
  *   <li>{@code bugs} (written as a word), {@code questions}, {@code steps}, {@code tests}: the bugs written
  *       up in docs/netty-socketio-bugs.md, the questions answered in docs/facilitator/answers.md, the
  *       steps, and the tests of all the steps.</li>
@@ -49,6 +50,12 @@ final class Figures {
 
         int minutes() {
             return Math.round((tutorialWords + readmeWords) / (float) WORDS_A_MINUTE) + toWrite;
+        }
+
+        /** A workshop's slot for the step, coded: 10 of talk and debrief, the minutes times 1.25, to 5; the first step 5 more. */
+        int slot() {
+            double raw = 10 + 1.25 * minutes() + (step.equals(Steps.all().get(0)) ? 5 : 0);
+            return (int) (5 * Math.round(raw / 5));
         }
     }
 
@@ -108,6 +115,8 @@ final class Figures {
         }
         Map<String, String> values = new LinkedHashMap<>();
         values.put("steps-table", table(steps));
+        values.put("plan-table", plan(steps));
+        values.put("plan-01-07", String.valueOf(steps.stream().filter(f -> f.step().number().compareTo("07") <= 0).mapToInt(StepFigures::slot).sum()));
         values.put("bugs", word(count(ROOT.resolve("docs/netty-socketio-bugs.md"), "^## \\d+\\. .*")));
         values.put("questions", String.valueOf(count(ROOT.resolve("docs/facilitator/answers.md"), "^\\*\\*\\d+\\..*")));
         values.put("steps", String.valueOf(steps.size()));
@@ -121,6 +130,16 @@ final class Figures {
         for (StepFigures f : steps) {
             t.append(String.format(Locale.ROOT, "| %s %s | %,d + %,d | %d | %d | %d | %d | %d |%n", f.step().number(), f.step().title(),
                     f.tutorialWords(), f.readmeWords(), f.codeShown(), f.toWrite(), f.files(), f.tests(), f.minutes()));
+        }
+        return t.append('\n').toString();
+    }
+
+    static String plan(List<StepFigures> steps) {
+        StringBuilder t = new StringBuilder("\n| step | read + write | × 1.25 | + talk and debrief (10) | slot, coded (to 5 min) |\n| --- | --- | --- | --- | --- |\n");
+        for (StepFigures f : steps) {
+            double paced = 1.25 * f.minutes();
+            t.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f%s | **%d** |%n", f.step().number(), f.minutes(), paced, 10 + paced,
+                    f.step().equals(Steps.all().get(0)) ? ", + 5 first loop" : "", f.slot()));
         }
         return t.append('\n').toString();
     }

@@ -159,6 +159,11 @@ final class Handouts {
             }
             out.append("</section>\n");
         }
+        // the last page: the feedback form of the wrap-up
+        Path feedback = ROOT.resolve("docs/facilitator/feedback.md");
+        if (Files.isRegularFile(feedback)) {
+            out.append("<section>\n").append(toHtml(Files.readAllLines(feedback, StandardCharsets.UTF_8))).append("</section>\n");
+        }
         out.append("</body>\n</html>\n");
         return out.toString();
     }
