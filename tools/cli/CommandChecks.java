@@ -208,7 +208,7 @@ final class CommandChecks {
     /**
      * Every {@code ./kata ...} that the documents tell someone to type (in a sh block or in inline code):
      * a command that the command line knows; for prepare, options it accepts; for check, a check it has.
-     * The recipes of plan B and the like cannot drift from the command line.
+     * The recipes of plan B and the like cannot drift from the command line. And plan B's copy (planB).
      */
     static int recipes() {
         List<Path> documents = new ArrayList<>(List.of(ROOT.resolve("README.md"), ROOT.resolve("TUTORIAL.md")));
@@ -253,10 +253,50 @@ final class CommandChecks {
                 }
             }
         }
+        problems.addAll(planB());
         problems.forEach(p -> OUT.println("    " + p));
-        OUT.println(problems.isEmpty() ? "recipes: the " + seen + " ./kata commands of the documents are commands that ./kata accepts"
+        OUT.println(problems.isEmpty() ? "recipes: the " + seen + " ./kata commands of the documents are commands that ./kata accepts;"
+                + " plan B's copy of a Maven repository adds its jars without Maven's notes and replaces none"
                 : "recipes: " + problems.size() + " ./kata command(s) of the documents that ./kata does not accept (above)");
         return problems.size();
+    }
+
+    /**
+     * Plan B's parts that need no network: its options give absolute folders, and --from's copy of a
+     * Maven repository adds the jars, leaves out Maven's notes of where they came from (which a mirror
+     * in settings.xml would refuse offline), and replaces none of the laptop's files.
+     */
+    static List<String> planB() {
+        List<String> problems = new ArrayList<>();
+        try {
+            Path scratch = HOME.resolve("scratch/plan-b");
+            deleteRecursively(scratch);
+            Prepare.Options options = Prepare.Options.parse(List.of("--from", ".kata/scratch/plan-b/usb"));
+            if (!options.from().equals(scratch.resolve("usb")) || options.into() != null) {
+                problems.add("./kata prepare --from .kata/scratch/plan-b/usb reads " + options.from() + ", not " + scratch.resolve("usb"));
+            }
+            Path usb = scratch.resolve("usb").resolve(Prepare.MAVEN_FOLDER).resolve("org/example/lib/1.0");
+            Path laptop = scratch.resolve("laptop-m2");
+            Files.createDirectories(usb);
+            Files.writeString(usb.resolve("lib-1.0.jar"), "jar");
+            Files.writeString(usb.resolve("lib-1.0.pom"), "usb's pom");
+            Files.writeString(usb.resolve("_remote.repositories"), "lib-1.0.jar>central=\n");
+            Files.writeString(usb.resolve("lib-1.0.jar.lastUpdated"), "");
+            Path mine = laptop.resolve("org/example/lib/1.0/lib-1.0.pom");
+            Files.createDirectories(mine.getParent());
+            Files.writeString(mine, "the laptop's pom");
+            int copied = Prepare.copyRepository(scratch.resolve("usb").resolve(Prepare.MAVEN_FOLDER), laptop);
+            Path dir = mine.getParent();
+            if (copied != 1 || !Files.isRegularFile(dir.resolve("lib-1.0.jar")) || Files.exists(dir.resolve("_remote.repositories"))
+                    || Files.exists(dir.resolve("lib-1.0.jar.lastUpdated")) || !read(mine).equals("the laptop's pom")) {
+                problems.add("./kata prepare --from: the copy of the Maven repository should add the jar (only), leave out"
+                        + " _remote.repositories and *.lastUpdated, and keep the laptop's own files");
+            }
+            deleteRecursively(scratch);
+        } catch (IOException | RuntimeException e) {
+            problems.add("plan B: " + e);
+        }
+        return problems;
     }
 
     /** Why ./kata would refuse this line (its command, then for prepare and check its options), or null. */

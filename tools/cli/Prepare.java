@@ -135,18 +135,7 @@ final class Prepare {
     static int prepareFrom(Path from) throws Exception {
         Path repository = localRepository();
         Check.section("Copying " + from.resolve(MAVEN_FOLDER) + " into " + repository + " (your Maven repository; nothing of yours is replaced)");
-        int copied = 0;
-        for (Path f : walk(from.resolve(MAVEN_FOLDER))) {
-            String name = f.getFileName().toString();
-            Path target = repository.resolve(from.resolve(MAVEN_FOLDER).relativize(f).toString());
-            if (name.equals("_remote.repositories") || name.endsWith(".lastUpdated") || name.equals("resolver-status.properties")
-                    || Files.exists(target)) {
-                continue;
-            }
-            Files.createDirectories(target.getParent());
-            Files.copy(f, target);
-            copied++;
-        }
+        int copied = copyRepository(from.resolve(MAVEN_FOLDER), repository);
         OUT.println(copied + " files copied");
         Path npmCache = null;
         if (Files.isDirectory(from.resolve(NPM_FOLDER))) {
@@ -164,6 +153,27 @@ final class Prepare {
         Classpaths.resolveClasspaths(modules(), "test", true);
         Runner.compileRunner(Classpaths.classpath(Steps.all().get(0).module(), "test"));
         return proveOffline(npm, npmCache) ? 0 : 1;
+    }
+
+    /**
+     * Copies a Maven repository into another, adding files and replacing none, without Maven's notes of
+     * where each file came from (_remote.repositories, *.lastUpdated, resolver-status.properties); the
+     * number of files copied.
+     */
+    static int copyRepository(Path from, Path to) throws IOException {
+        int copied = 0;
+        for (Path f : walk(from)) {
+            String name = f.getFileName().toString();
+            Path target = to.resolve(from.relativize(f).toString());
+            if (name.equals("_remote.repositories") || name.endsWith(".lastUpdated") || name.equals("resolver-status.properties")
+                    || Files.exists(target)) {
+                continue;
+            }
+            Files.createDirectories(target.getParent());
+            Files.copy(f, target);
+            copied++;
+        }
+        return copied;
     }
 
     /** Every step's tests with Maven offline, ./kata run, npm ci offline: what prepare says before "prepared". */
