@@ -35,6 +35,7 @@ final class Prepare {
     /** Where plan B's folder keeps Maven's repository and npm's cache. */
     static final String MAVEN_FOLDER = "m2";
     static final String NPM_FOLDER = "npm-cache";
+    static final String NPM_REGISTRY = "npm-registry.txt";
 
     private Prepare() {
     }
@@ -108,7 +109,7 @@ final class Prepare {
         Classpaths.resolveClasspaths(modules(), "runtime", false);
         Runner.compileRunner(Classpaths.classpath(Steps.all().get(0).module(), "test"));
         boolean npm = npmCache == null ? RunApp.webDependencies(true) : fillNpmCache(npmCache);
-        boolean ok = proveOffline(npm, npmCache);
+        boolean ok = proveOffline(npm, npmCache, null);
         if (options.into() != null) {
             // this laptop's own commands ask Maven again, for its own repository, rather than use the stick's
             deleteRecursively(HOME.resolve("classpath"));
@@ -138,21 +139,23 @@ final class Prepare {
         int copied = copyRepository(from.resolve(MAVEN_FOLDER), repository);
         OUT.println(copied + " files copied");
         Path npmCache = null;
+        String registry = null;
         if (Files.isDirectory(from.resolve(NPM_FOLDER))) {
             npmCache = HOME.resolve(NPM_FOLDER);
             deleteRecursively(npmCache);
             copyTree(from.resolve(NPM_FOLDER), npmCache);
+            registry = Files.isRegularFile(from.resolve(NPM_REGISTRY)) ? read(from.resolve(NPM_REGISTRY)).strip() : null;
         }
         boolean npm = false;
         if (npmCache != null && onPath(npm())) {
             npm = Files.isRegularFile(ROOT.resolve("web/node_modules/socket.io-client/dist/socket.io.min.js"))
-                    || exec(npmCi(npmCache, true), ROOT.resolve("web"), null) == 0;
+                    || exec(npmCi(npmCache, true, registry), ROOT.resolve("web"), null) == 0;
         }
         // the cached classpaths may name another repository's jars
         deleteRecursively(HOME.resolve("classpath"));
         Classpaths.resolveClasspaths(modules(), "test", true);
         Runner.compileRunner(Classpaths.classpath(Steps.all().get(0).module(), "test"));
-        return proveOffline(npm, npmCache) ? 0 : 1;
+        return proveOffline(npm, npmCache, registry) ? 0 : 1;
     }
 
     /**
@@ -177,7 +180,7 @@ final class Prepare {
     }
 
     /** Every step's tests with Maven offline, ./kata run, npm ci offline: what prepare says before "prepared". */
-    static boolean proveOffline(boolean npm, Path npmCache) throws Exception {
+    static boolean proveOffline(boolean npm, Path npmCache, String registry) throws Exception {
         Check.section("Proof: the same, with Maven offline (-o) and npm offline");
         List<String> offline = new ArrayList<>(mavenCommand());
         offline.addAll(List.of("-o", "test", "-Psolution"));
@@ -194,7 +197,7 @@ final class Prepare {
             for (String f : List.of("package.json", "package-lock.json")) {
                 Files.copy(ROOT.resolve("web").resolve(f), proof.resolve(f));
             }
-            boolean installs = exec(npmCi(npmCache, true), proof, null) == 0;
+            boolean installs = exec(npmCi(npmCache, true, registry), proof, null) == 0;
             deleteRecursively(proof);
             OUT.println(installs ? "offline: npm ci --offline installs the page's client from npm's cache" : "offline: npm ci --offline failed");
             ok &= installs;
@@ -207,10 +210,17 @@ final class Prepare {
 
     /** npm ci of the page's client, from npm's own cache or the given one; offline, or fetching what the cache lacks. */
     static List<String> npmCi(Path cache, boolean offline) {
+        return npmCi(cache, offline, null);
+    }
+
+    static List<String> npmCi(Path cache, boolean offline, String registry) {
         List<String> command = new ArrayList<>(List.of(npm(), "ci", offline ? "--offline" : "--prefer-online", "--ignore-scripts",
                 "--no-audit", "--no-fund", "--loglevel=error"));
         if (cache != null) {
             command.add("--cache=" + cache);
+        }
+        if (registry != null && !registry.isBlank()) {
+            command.add("--registry=" + registry.strip());
         }
         return command;
     }
@@ -229,6 +239,11 @@ final class Prepare {
         }
         boolean ok = exec(npmCi(cache, false), scratch, null) == 0;
         deleteRecursively(scratch);
+        // npm's cache is keyed by the packages' addresses, which follow the registry npm is set to: a laptop
+        // set to another (a company's) would miss every one offline (ENOTCACHED), so --from names this one
+        StringBuilder registry = new StringBuilder();
+        exec(List.of(npm(), "config", "get", "registry"), ROOT, HOME.resolve("npm-registry.log"), registry::append);
+        Files.writeString(cache.resolveSibling(NPM_REGISTRY), registry.toString().strip() + "\n", StandardCharsets.UTF_8);
         return ok && RunApp.webDependencies(true);
     }
 
