@@ -201,6 +201,9 @@ final class Prepare {
             deleteRecursively(proof);
             OUT.println(installs ? "offline: npm ci --offline installs the page's client from npm's cache" : "offline: npm ci --offline failed");
             ok &= installs;
+        } else if (onPath(npm())) {
+            OUT.println("npm: the page's client was not installed (above), so the page will say that it is missing");
+            ok = false;
         } else {
             OUT.println("npm: not installed, so the page's client is missing; everything else works (install Node.js and npm, then prepare again)");
         }
