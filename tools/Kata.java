@@ -28,7 +28,9 @@ public class Kata {
             compile(root.resolve("tools/cli"), classes);
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", WINDOWS ? "java.exe" : "java").toString(),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dkata.compiled=current", "-cp", classes.toString(), "cli.Main"));
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dkata.compiled=current",
+                // what ./kata run starts stops when this JVM is gone too (tools/cli/Tether.java)
+                "-Dkata.wrapper=" + ProcessHandle.current().pid(), "-cp", classes.toString(), "cli.Main"));
         command.addAll(List.of(args));
         Process cli = new ProcessBuilder(command).inheritIO().start();
         // Ctrl-C reaches both JVMs (the terminal signals the whole foreground group): the command line

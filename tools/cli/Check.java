@@ -45,8 +45,11 @@ final class Check {
             case "handouts" -> Handouts.handouts(List.of("check"));
             case "integrity" -> Integrity.integrity();
             case "cli" -> CommandChecks.transcript() ? 0 : 1;
+            case "recipes" -> CommandChecks.recipes();
+            case "figures" -> Figures.figures(true);
+            case "tether" -> CommandChecks.runDiesWithLauncher() ? 0 : 1;
             default -> {
-                System.err.println("usage: ./kata check [generate [--force]|generated|carried|snippets|quotes|steps|handouts|integrity|cli]");
+                System.err.println("usage: ./kata check [generate [--force]|generated|carried|snippets|quotes|steps|handouts|integrity|figures|cli|tether|recipes]");
                 yield 2;
             }
         };
@@ -73,8 +76,9 @@ final class Check {
         if (one("steps", List.of()) != 0) {
             return 1;
         }
-        section("The snippets and quoted messages of the Markdown still match the kata; the handouts are current");
-        if (one("snippets", List.of()) != 0 || one("quotes", List.of()) != 0 || one("handouts", List.of()) != 0) {
+        section("The snippets, quoted messages and ./kata commands of the Markdown still match the kata; the handouts are current");
+        if (one("snippets", List.of()) != 0 || one("quotes", List.of()) != 0 || one("handouts", List.of()) != 0
+                || one("recipes", List.of()) != 0) {
             return 1;
         }
         section("No command overwrites edited starting code without asking");
@@ -87,6 +91,10 @@ final class Check {
         }
         section("A clone with Windows line endings (git's core.autocrlf) still runs ./kata");
         if (!CommandChecks.crlfCloneRuns()) {
+            return 1;
+        }
+        section("./kata run leaves no orphan: the app stops when its launcher is killed");
+        if (!CommandChecks.runDiesWithLauncher()) {
             return 1;
         }
         section("Every test, against the solutions and the finished app");
@@ -123,6 +131,10 @@ final class Check {
         }
         section("Both directions, test by test");
         if (one("integrity", List.of()) != 0) {
+            return 1;
+        }
+        section("The figures the documents state are the sources' (the tests per step from this run's reports)");
+        if (one("figures", List.of()) != 0) {
             return 1;
         }
         section("The fast runner of ./kata watch and ./kata test gives Maven's verdicts");

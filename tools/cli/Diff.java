@@ -27,10 +27,22 @@ final class Diff {
         walk(step.solution()).forEach(f -> files.add(step.solution().relativize(f)));
         Map<Path, String> starting = StartingCode.of(step);
         int differing = 0;
+        boolean keptTodo = false;
         for (Path rel : files) {
             Path mine = step.main().resolve(rel);
             Path theirs = step.solution().resolve(rel);
-            List<String> a = Files.isRegularFile(mine) ? withoutTrailingBlank(lines(mine)) : List.of();
+            List<String> all = Files.isRegularFile(mine) ? withoutTrailingBlank(lines(mine)) : List.of();
+            // the learner's lines: without the starting code's TODO comments, which they did not write
+            // (each line keeps its number in the file)
+            Set<String> todo = Files.isRegularFile(theirs) ? Markers.stubComments(read(theirs)) : Set.of();
+            List<String> a = new ArrayList<>();
+            List<Integer> numbers = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) {
+                if (!todo.contains(all.get(i).trim())) {
+                    a.add(all.get(i));
+                    numbers.add(i + 1);
+                }
+            }
             // the reference as it would read in the step: the solution without the markers
             List<String> b = Files.isRegularFile(theirs) ? withoutTrailingBlank(Markers.solved(read(theirs))) : List.of();
             if (a.equals(b)) {
@@ -39,14 +51,16 @@ final class Diff {
             differing++;
             OUT.println("--- " + relative(mine) + (Files.isRegularFile(mine) ? "" : " (missing)") + "   (yours)");
             OUT.println("+++ " + relative(theirs) + (Files.isRegularFile(theirs) ? "" : " (missing)") + "   (the reference)");
-            printUnifiedDiff(a, b);
+            printUnifiedDiff(a, b, numbers);
+            keptTodo |= a.size() < all.size();
         }
         if (differing == 0) {
             OUT.println("Your code of step " + step.number() + " is the reference solution, line for line.");
         } else {
             boolean untouched = StartingCode.changedFiles(step, starting).isEmpty();
             OUT.println(differing + " file(s) differ" + (untouched ? " (you have not changed the starting code yet)" : "")
-                    + ". Lines with - are yours, lines with + the reference's.");
+                    + ". Lines with - are yours, lines with + the reference's"
+                    + (keptTodo ? " (the starting code's TODO comments left out)." : "."));
         }
         return 0;
     }
@@ -60,7 +74,7 @@ final class Diff {
     }
 
     /** A unified diff with two lines of context. */
-    static void printUnifiedDiff(List<String> a, List<String> b) {
+    static void printUnifiedDiff(List<String> a, List<String> b, List<Integer> numbers) {
         List<String> ops = editScript(a, b);
         int context = 2;
         int k = 0;
@@ -77,7 +91,8 @@ final class Diff {
                 end++;
             }
             end = Math.min(ops.size(), end - Math.max(0, quiet - context));
-            int lineA = 1 + (int) ops.subList(0, start).stream().filter(o -> o.charAt(0) != '+').count();
+            int indexA = (int) ops.subList(0, start).stream().filter(o -> o.charAt(0) != '+').count();
+            int lineA = indexA < numbers.size() ? numbers.get(indexA) : numbers.isEmpty() ? 1 : numbers.get(numbers.size() - 1) + 1;
             int lineB = 1 + (int) ops.subList(0, start).stream().filter(o -> o.charAt(0) != '-').count();
             OUT.println("@@ line " + lineA + " (yours), line " + lineB + " (reference) @@");
             ops.subList(start, end).forEach(OUT::println);

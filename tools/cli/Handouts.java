@@ -13,11 +13,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The printable handouts, one page per step, written from the steps' README.md files so that the
- * instructions have one source ({@code java tools/Handouts.java} starts it):
+ * The printable handouts: a command card (from ./kata help), then one page per step, written from the
+ * steps' README.md files and the step's questions in TUTORIAL.md, so that the instructions have one source ({@code java tools/Handouts.java} starts it):
  *
  * <ul>
- *   <li>no argument: writes docs/handouts/handouts.html;</li>
+ *   <li>no argument: writes docs/handouts/handouts.html, and the figures that the documents state (Figures);</li>
  *   <li>{@code check}: fails when the committed handouts are not what the READMEs give today (./kata check).</li>
  * </ul>
  *
@@ -52,7 +52,80 @@ final class Handouts {
         Files.createDirectories(OUTPUT.getParent());
         Files.writeString(OUTPUT, html, StandardCharsets.UTF_8);
         OUT.println("wrote " + ROOT.relativize(OUTPUT));
-        return 0;
+        // and the figures the documents state (Figures), from the same sources and the tests' reports
+        try {
+            return Figures.figures(false);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
+    /**
+     * The first page: the learner's commands as ./kata help gives them (Main.USAGE, "for learners"), and
+     * the keys of ./kata watch.
+     */
+    static String commandCard() {
+        StringBuilder card = new StringBuilder("<section>\n<h1>The commands</h1>\n<p>In the kata's folder (Windows: <code>kata</code>"
+                + " in place of <code>./kata</code>). Each step starts from the solution of the one before:"
+                + " behind? <code>./kata jump NN</code>.</p>\n<table>\n");
+        boolean learners = false;
+        String command = null;
+        StringBuilder what = new StringBuilder();
+        for (String line : Main.USAGE.lines().toList()) {
+            if (line.startsWith("for ")) {
+                if (command != null) {
+                    card.append(row(command, what.toString()));
+                    command = null;
+                }
+                learners = line.equals("for learners");
+                continue;
+            }
+            if (!learners || line.isBlank()) {
+                continue;
+            }
+            Matcher m = Pattern.compile("^  (\\S.*?)(?:\\s{2,}(.*))?$").matcher(line);
+            if (m.matches()) {
+                if (command != null) {
+                    card.append(row(command, what.toString()));
+                }
+                command = "./kata " + m.group(1).trim();
+                what = new StringBuilder(m.group(2) == null ? "" : m.group(2).trim());
+            } else {
+                what.append(' ').append(line.trim());
+            }
+        }
+        if (command != null) {
+            card.append(row(command, what.toString()));
+        }
+        card.append("</table>\n<p>In <code>./kata watch</code>: ").append(escape(Watch.KEYS.substring(0, 1).toLowerCase(java.util.Locale.ROOT)
+                + Watch.KEYS.substring(1))).append("</p>\n</section>\n");
+        return card.toString();
+    }
+
+    static String row(String command, String what) {
+        return "<tr><td><code>" + escape(command) + "</code></td><td>" + inline(what.replace("${PORT:-3000}", "3000")) + "</td></tr>\n";
+    }
+
+    /** The numbered questions under "### Check your understanding" in the step's section of TUTORIAL.md. */
+    static List<String> questions(Step step) {
+        List<String> section = Figures.tutorialSection(step);
+        List<String> questions = new ArrayList<>();
+        boolean in = false;
+        for (String line : section) {
+            if (line.startsWith("#")) {
+                in = line.equals("### Check your understanding");
+                continue;
+            }
+            if (in && line.trim().equals("---")) {
+                break;
+            }
+            if (in) {
+                questions.add(line);
+            }
+        }
+        return questions;
     }
 
     static List<Path> readmes() {
@@ -63,18 +136,33 @@ final class Handouts {
         StringBuilder out = new StringBuilder();
         out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<title>Socket.IO with JSON Web Tokens: the steps</title>\n")
-                .append("<!-- written by java tools/Handouts.java from steps/*/README.md: edit those, not this -->\n")
+                .append("<!-- written by java tools/Handouts.java from ./kata help, steps/*/README.md and the questions of TUTORIAL.md: edit those, not this -->\n")
                 .append("<style>\n")
                 .append("body { font: 11pt/1.4 sans-serif; max-width: 46em; margin: 2em auto; }\n")
                 .append("section { page-break-after: always; break-after: page; }\n")
                 .append("pre { background: #f4f4f4; padding: .5em; white-space: pre-wrap; word-break: break-all; font-size: 9pt; }\n")
                 .append("code { font-size: 95%; }\n")
                 .append(".goal { border-left: 4px solid #888; padding-left: .8em; }\n")
+                .append("td { vertical-align: top; padding: .15em .6em .15em 0; }\n")
                 .append("</style>\n</head>\n<body>\n");
-        for (Path readme : readmes()) {
+        out.append(commandCard());
+        for (Step step : Steps.all()) {
+            Path readme = step.dir().resolve("README.md");
+            if (!Files.isRegularFile(readme)) {
+                continue;
+            }
             out.append("<section>\n");
             out.append(toHtml(Files.readAllLines(readme, StandardCharsets.UTF_8)));
+            List<String> questions = questions(step);
+            if (!questions.isEmpty()) {
+                out.append("<h2>Check your understanding</h2>\n").append(toHtml(questions));
+            }
             out.append("</section>\n");
+        }
+        // the last page: the feedback form of the wrap-up
+        Path feedback = ROOT.resolve("docs/facilitator/feedback.md");
+        if (Files.isRegularFile(feedback)) {
+            out.append("<section>\n").append(toHtml(Files.readAllLines(feedback, StandardCharsets.UTF_8))).append("</section>\n");
         }
         out.append("</body>\n</html>\n");
         return out.toString();

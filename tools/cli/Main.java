@@ -28,9 +28,9 @@ public final class Main {
     static final PrintStream OUT = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
     static final String USAGE = """
-            usage: ./kata [status | watch [NN] | test NN [Class[#method]] | hint NN | diff NN | reset NN
-                          | jump NN | run [NN] | cluster [NN] [--no-sticky] | check | prepare | sync [--force] | bench [fanout | handshakes]
-                          | measure NN [saves] | room | join URL CODE [--name NAME] | leave]
+            usage: ./kata [status | watch [NN] | test NN [Class[#method]] | hint NN | diff NN | reset NN | restore NN
+                          | jump NN | run [NN] | cluster [NN] [--no-sticky] | check | prepare [--into DIR | --from DIR]
+                          | sync [--force] | bench [fanout | handshakes] | measure NN [saves] | room | join URL CODE [--name NAME] | leave]
 
             for learners
               status            where you stand: each step green, red or not started, and what to do next
@@ -39,6 +39,7 @@ public final class Main {
               hint NN           the next hint of the step (1, then 2, then 3)
               diff NN           your code against the reference solution of the step
               reset NN          put the step's starting code back (shows what changes, asks first)
+              restore NN        put back your files of the step's last reset (or jump), from .kata/backup/
               jump NN           start at step NN: the steps before it are marked skipped
               run [NN]          start the finished app on http://localhost:${PORT:-3000}, or your own step NN (04 on)
               cluster [NN] [--no-sticky]  two nodes of the finished app (or of your step NN, 10 on), a Redis of their own
@@ -48,6 +49,8 @@ public final class Main {
             for everyone
               check             run every test, and prove that every step fails as shipped and passes when solved
               prepare           download everything once, then prove that the kata works offline
+                --into DIR      plan B, on a machine with the network: fill DIR (a USB stick) with all of it
+                --from DIR      plan B, on a laptop without: take all of it from DIR, then prove it works offline
               room              for a facilitator: open a room on this network, see every participant's progress live
             for the authors of the kata
               sync [--force]    write the steps' starting code from solutions/ (refuses to overwrite edits)
@@ -56,6 +59,10 @@ public final class Main {
                                 logins and Socket.IO handshakes beside the Node server, driven by its load client
               measure NN [saves]  time from a save to the verdict of ./kata watch (BENCHMARK.md)
             """;
+
+    /** The commands, as the switch of {@link #main} knows them (CommandChecks.recipes checks the documents against it). */
+    static final java.util.Set<String> COMMANDS = java.util.Set.of("status", "watch", "test", "hint", "diff", "reset", "restore", "jump", "run",
+            "cluster", "check", "prepare", "sync", "bench", "measure", "room", "join", "leave", "help");
 
     private Main() {
     }
@@ -77,10 +84,11 @@ public final class Main {
                 case "diff" -> Diff.diff(arguments);
                 case "reset" -> Reset.reset(arguments);
                 case "jump" -> Reset.jump(arguments);
+                case "restore" -> Reset.restore(arguments);
                 case "run" -> RunApp.run(arguments);
                 case "cluster" -> Cluster.cluster(arguments);
                 case "check" -> arguments.isEmpty() ? Check.check() : Check.one(arguments.get(0), arguments.subList(1, arguments.size()));
-                case "prepare" -> Prepare.prepare();
+                case "prepare" -> Prepare.prepare(arguments);
                 case "sync" -> Sync.sync(arguments);
                 case "bench" -> Prepare.bench(arguments);
                 case "measure" -> Measure.measure(arguments);

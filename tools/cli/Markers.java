@@ -89,4 +89,27 @@ final class Markers {
         }
         return out;
     }
+
+    /**
+     * The comments that the starting code's stubs hold (the TODO's explanation), trimmed: a learner who
+     * keeps them did not write them, so ./kata diff leaves them out of "yours".
+     */
+    static java.util.Set<String> stubComments(String text) {
+        java.util.Set<String> comments = new java.util.HashSet<>();
+        boolean stub = false;
+        for (String line : text.replace("\r\n", "\n").split("\n", -1)) {
+            String trimmed = line.trim();
+            if (trimmed.equals(BEGIN) || trimmed.equals(END)) {
+                stub = false;
+            } else if (trimmed.equals(STUB)) {
+                stub = true;
+            } else if (stub) {
+                String uncommented = (trimmed.startsWith("// ") ? trimmed.substring(3) : trimmed.substring(2)).trim();
+                if (uncommented.startsWith("//")) {
+                    comments.add(uncommented);
+                }
+            }
+        }
+        return comments;
+    }
 }

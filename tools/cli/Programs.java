@@ -53,9 +53,15 @@ final class Programs {
      * the whole foreground group) and it decides how to stop; a TERM to this JVM alone stops it too.
      */
     static int runInherited(List<String> command, String[] args) throws IOException, InterruptedException {
+        return runInherited(command, args, process -> { });
+    }
+
+    /** The same, and {@code started} is told the program's process as soon as it runs. */
+    static int runInherited(List<String> command, String[] args, Consumer<Process> started) throws IOException, InterruptedException {
         List<String> line = new ArrayList<>(command);
         line.addAll(List.of(args));
         Process process = new ProcessBuilder(line).directory(Disk.ROOT.toFile()).inheritIO().start();
+        started.accept(process);
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> { });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (process.isAlive()) {
@@ -79,8 +85,15 @@ final class Programs {
         return WINDOWS ? "npm.cmd" : "npm";
     }
 
+    /** Another local repository than this laptop's, for every Maven command (./kata prepare --into); null: Maven's own. */
+    static Path mavenRepository;
+
     static List<String> mavenCommand() {
-        return List.of(WINDOWS ? "mvn.cmd" : "mvn", "-B", "-ntp", "-Dstyle.color=never");
+        List<String> command = new ArrayList<>(List.of(WINDOWS ? "mvn.cmd" : "mvn", "-B", "-ntp", "-Dstyle.color=never"));
+        if (mavenRepository != null) {
+            command.add("-Dmaven.repo.local=" + mavenRepository);
+        }
+        return List.copyOf(command);
     }
 
     static void requireMaven() {

@@ -100,4 +100,53 @@ final class Reset {
         OUT.println("  Then: ./kata watch " + target.number());
         return 0;
     }
+
+    /**
+     * ./kata restore NN [--yes]: the files of the step's last copy in .kata/backup/ (made by reset and
+     * jump) put back in its src/main, after showing which and asking; the versions they replace are
+     * copied to .kata/backup/NN-name-TIME-before-restore first (by hand, they can be copied back).
+     */
+    static int restore(List<String> args) throws IOException {
+        Step step = Steps.argument(args, "restore");
+        Path backups = HOME.resolve("backup");
+        Path last = null;
+        if (Files.isDirectory(backups)) {
+            try (var dirs = Files.list(backups)) {
+                last = dirs.filter(d -> d.getFileName().toString().matches(java.util.regex.Pattern.quote(step.name()) + "-\\d{8}-\\d{6}"))
+                        .max(java.util.Comparator.naturalOrder()).orElse(null);
+            }
+        }
+        if (last == null) {
+            OUT.println("There is no copy of step " + step.number() + " in " + relative(backups) + ": ./kata reset " + step.number()
+                    + " and ./kata jump keep one there before they change a file.");
+            return 1;
+        }
+        List<Path> files = Disk.walk(last).stream().map(last::relativize).toList();
+        OUT.println("Restoring step " + step.number() + " from " + relative(last) + " (its last copy) puts these files back:");
+        files.forEach(rel -> OUT.println("  " + relative(step.main().resolve(rel))));
+        Path before = backups.resolve(step.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-before-restore");
+        OUT.println("A copy of the versions they replace goes to " + relative(before) + " first.");
+        if (!args.contains("--yes")) {
+            if (System.console() == null) {
+                OUT.println("Nothing changed: no terminal to ask. To restore without asking: ./kata restore " + step.number() + " --yes");
+                return 1;
+            }
+            String answer = System.console().readLine("Restore step %s? [y/N] ", step.number());
+            if (answer == null || !answer.trim().toLowerCase(Locale.ROOT).startsWith("y")) {
+                OUT.println("Nothing changed.");
+                return 1;
+            }
+        }
+        for (Path rel : files) {
+            Path file = step.main().resolve(rel);
+            if (Files.isRegularFile(file)) {
+                Files.createDirectories(before.resolve(rel).getParent());
+                Files.copy(file, before.resolve(rel), StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.createDirectories(file.getParent());
+            Files.copy(last.resolve(rel), file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        OUT.println("Step " + step.number() + " has your files of " + relative(last) + " again. Then: ./kata test " + step.number());
+        return 0;
+    }
 }

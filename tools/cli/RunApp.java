@@ -51,7 +51,8 @@ final class RunApp {
         // it through its shutdown hook, with no build tool in between to print an error
         // Ctrl-C reaches both JVMs (the terminal signals the whole foreground group): this one lets the app
         // stop by itself, then ends with its exit code, rather than dying of the signal (exit 130)
-        int exit = runInherited(appCommand(classpath), new String[0]);
+        int exit = runInherited(appCommand(classpath), new String[0], app -> OUT.println("./kata run: " + what + " runs as pid " + app.pid()
+                + " (it stops with this command: Ctrl-C; kill -9 " + app.pid() + " ends it as a crash would)"));
         // 130 and 143: stopped by Ctrl-C or TERM, which is how it is meant to stop
         return exit == 130 || exit == 143 ? 0 : exit;
     }
@@ -67,8 +68,10 @@ final class RunApp {
     static List<String> compiledApp(Path main, String module, String what, Path classes) throws IOException {
         List<String> classpath = new ArrayList<>(Classpaths.classpath(module, "runtime"));
         deleteRecursively(classes);
-        List<Path> sources = Steps.sources(main).stream().flatMap(root -> walk(root).stream())
-                .filter(p -> p.toString().endsWith(".java")).toList();
+        List<Path> sources = new ArrayList<>(Steps.sources(main).stream().flatMap(root -> walk(root).stream())
+                .filter(p -> p.toString().endsWith(".java")).toList());
+        // what ties the app to this command's JVM (appCommand)
+        sources.add(ROOT.resolve("tools/cli/Tether.java"));
         try {
             compile(sources, classpath, classes);
         } catch (Problem p) {
@@ -80,12 +83,19 @@ final class RunApp {
     }
 
     /**
-     * The command that starts the app on this classpath. The parallel collector: no concurrent refinement
-     * threads, a fifth less CPU per delivery than G1 in the fan-out benchmark (BENCHMARK.md); the same
-     * option as exec:exec in app/pom.xml and Fanout.
+     * The command that starts the app on this classpath (of {@link #compiledApp}), tied to this JVM and
+     * to the one of tools/Kata.java that started it, if any (Tether): it stops when they are gone. The
+     * parallel collector: no concurrent refinement threads, a fifth less CPU per delivery than G1 in the
+     * fan-out benchmark (BENCHMARK.md); the same option as exec:exec in app/pom.xml and Fanout.
      */
     static List<String> appCommand(List<String> classpath) {
-        return List.of(java(), "-XX:+UseParallelGC", "-cp", String.join(java.io.File.pathSeparator, classpath), "kata.App");
+        String tether = String.valueOf(ProcessHandle.current().pid());
+        String wrapper = System.getProperty("kata.wrapper");
+        if (wrapper != null && !wrapper.isBlank()) {
+            tether += "," + wrapper;
+        }
+        return List.of(java(), "-XX:+UseParallelGC", "-Dkata.tether=" + tether, "-cp", String.join(java.io.File.pathSeparator, classpath),
+                "cli.Tether", "kata.App");
     }
 
     /** The page's JavaScript client, from npm (web/package-lock.json pins it). */

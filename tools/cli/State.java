@@ -69,7 +69,10 @@ final class State {
     /** Notes the verdict of a run of all the step's tests (of the kata whose .kata/ is {@code home}). */
     static void record(Path home, String step, Verdict v) {
         State state = new State(home);
-        state.put(step, "result", v.green() ? "green" : "red");
+        // none failed, and some could not run here (no redis-server, no browser): skipped, and why, not red
+        boolean skipped = !v.green() && v.error == null && v.compileErrors.isEmpty() && v.firstFailure().isEmpty() && v.firstSkip().isPresent();
+        state.put(step, "result", v.green() ? "green" : skipped ? "skipped" : "red");
+        state.put(step, "reason", skipped ? v.firstSkip().get().message().strip().lines().findFirst().orElse("") : null);
         // a watch run stops at the first failure, so it knows no total
         state.put(step, "tests", v.passed + "/" + (v.stopped ? "?" : String.valueOf(v.results.size())));
         state.put(step, "at", Instant.now().toString());
@@ -78,7 +81,7 @@ final class State {
         if (state.get(step, "started") == null) {
             state.put(step, "started", Instant.now().toString());
         }
-        state.put(step, "failing", v.green() ? null : failing(v));
+        state.put(step, "failing", v.green() || skipped ? null : failing(v));
         state.save();
     }
 

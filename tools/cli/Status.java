@@ -26,6 +26,10 @@ final class Status {
                 shown = "skipped (./kata jump)";
             } else if (result == null) {
                 shown = "not started";
+            } else if (result.equals("skipped")) {
+                // its tests could not run here: not red, and what to install
+                String passed = state.get(s, "tests") == null ? "0" : state.get(s, "tests").split("/")[0];
+                shown = "skipped" + (passed.equals("0") ? "" : " (" + passed + " pass)") + ": " + state.get(s, "reason") + "  " + ago(state.get(s, "at"));
             } else {
                 String tests = state.get(s, "tests");
                 String[] t = tests == null ? new String[] {"?", "?"} : tests.split("/");

@@ -24,6 +24,9 @@ import java.util.function.Consumer;
 /** ./kata watch [NN]: the step's tests on every save. */
 final class Watch {
 
+    /** The keys it reads (the handouts' command card shows them too). */
+    static final String KEYS = "Keys (then Enter): r run again, h next hint, q quit.";
+
     private Watch() {
     }
 
@@ -32,7 +35,7 @@ final class Watch {
         OUT.println("Step " + step.number() + ", " + step.title());
         Status.brief(step);
         OUT.println("Watching " + relative(step.main()) + ": every save runs the tests again.");
-        OUT.println("Keys (then Enter): r run again, h next hint, q quit.");
+        OUT.println(KEYS);
         OUT.println();
         BlockingQueue<String> keys = new LinkedBlockingQueue<>();
         Thread input = new Thread(() -> {

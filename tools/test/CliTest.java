@@ -25,8 +25,9 @@ public class CliTest {
      */
     static final List<String> SESSION = List.of(
             "help", "bogus", "", "status", "hint", "hint 99", "hint 01", "hint 1", "hint login", "hint 01-login",
-            "diff 04", "run 01", "cluster 01", "test", "test 99", "watch 77", "reset", "measure",
-            "edit", "diff 01", "reset 01", "sync", "jump 01", "status", "reset 01 --yes", "diff 01",
+            "diff 04", "run 01", "cluster 01", "prepare --usb", "prepare --into", "prepare --from usb",
+            "prepare --into usb --from usb", "test", "test 99", "watch 77", "reset", "measure",
+            "edit", "diff 01", "reset 01", "sync", "jump 01", "status", "restore 02", "reset 01 --yes", "diff 01", "restore 01", "restore 01 --yes", "diff 01", "reset 01 --yes",
             "jump 03 --yes", "status", "jump 01 --yes", "hint 04", "status", "jump 08 --yes", "state", "status");
 
     public static void main(String[] args) throws Exception {
@@ -107,8 +108,11 @@ public class CliTest {
             for (String s : List.of("04-handshake", "05-manual-parsing", "06-user-rooms", "07-presence")) {
                 state.append(s).append(".skipped=true\n");
             }
+            // every test skipped: no redis-server here
+            state.append("10-scale-out.result=skipped\n10-scale-out.tests=0/4\n10-scale-out.at=").append(now)
+                    .append("\n10-scale-out.reason=redis-server is not on PATH. Install it to run the tests of two nodes\\: apt-get install redis-server\n");
             Files.writeString(copy.resolve(".kata/state.properties"), state.toString(), StandardCharsets.UTF_8);
-            return "# three steps run (green, red, red at its first failure), four skipped\n\n";
+            return "# three steps run (green, red, red at its first failure), four skipped, one with every test skipped here\n\n";
         }
         List<String> line = new ArrayList<>(WINDOWS ? List.of("cmd", "/c", copy.resolve("kata.cmd").toString())
                 : List.of("bash", copy.resolve("kata").toString()));
@@ -121,6 +125,8 @@ public class CliTest {
         int exit = p.waitFor();
         // what differs from run to run: the time in a backup's name
         out = out.replaceAll("\\d{8}-\\d{6}", "<time>");
+        // and the copy's folder
+        out = out.replace(copy.toRealPath().toString(), "<kata>").replace(copy.toString(), "<kata>");
         return "$ ./kata " + command + "\n" + out + "[exit " + exit + "]\n\n";
     }
 
