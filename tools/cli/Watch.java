@@ -152,6 +152,7 @@ final class Watch {
             }
             OUT.println("Running step " + step.number() + "'s tests...");
             boolean[] shown = {false};
+            Progress progress = new Progress(System.nanoTime());
             return runner.run(step.main(), null, true, v -> {
                 // known at the first failure, or once every test has run (before the servers have stopped)
                 boolean known = v.done || v.failed > 0 || v.allRun || !v.compileErrors.isEmpty();
@@ -159,8 +160,52 @@ final class Watch {
                     shown[0] = true;
                     TestRun.printVerdict(step, v);
                     verdicts.accept(v);
+                } else if (!known) {
+                    progress.show(v, System.nanoTime());
                 }
             });
+        }
+    }
+
+    /**
+     * While a long run is on its way, a line now and then that says how far it is: the tests passed so
+     * far, and the test class at work. Nothing for a run that ends within the first second.
+     */
+    static final class Progress {
+
+        static final long EVERY_NANOS = 1_000_000_000L;
+
+        private final long start;
+        private long shownAt;
+        private int shownPassed = -1;
+
+        Progress(long start) {
+            this.start = start;
+            this.shownAt = start;
+        }
+
+        void show(Verdict v, long now) {
+            String line = line(v, now);
+            if (line != null) {
+                OUT.println(line);
+            }
+        }
+
+        /** The line to show now, or null: at most one a second, and only when something has passed since. */
+        String line(Verdict v, long now) {
+            if (v.passed == 0 || now - start < EVERY_NANOS || now - shownAt < EVERY_NANOS || v.passed == shownPassed) {
+                return null;
+            }
+            shownAt = now;
+            shownPassed = v.passed;
+            String at = v.results.isEmpty() ? "" : " (" + testClass(v.results.get(v.results.size() - 1).shownName()) + ")";
+            // no "of N": the cases of a parameterized test are not in the plan until they run
+            return "  " + v.passed + (v.passed == 1 ? " test" : " tests") + " passed so far" + at;
+        }
+
+        private static String testClass(String shownName) {
+            int end = shownName.indexOf(" > ");
+            return end < 0 ? shownName : shownName.substring(0, end);
         }
     }
 }
