@@ -3,7 +3,6 @@ package kata.plumbing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.Transport;
@@ -48,13 +47,7 @@ class LateSenderTest {
 
     /** Whether an event sent to the polling transport once the client is on websocket reaches it within {@code within}. */
     private static boolean lateSend(boolean workarounds, Duration within) throws Exception {
-        Configuration configuration = new Configuration();
-        configuration.setHostname("127.0.0.1");
-        configuration.setPort(0);
-        SocketIOServer server = new SocketIOServer(configuration);
-        if (workarounds) {
-            SocketIoWorkarounds.install(server);
-        }
+        SocketIOServer server = BareServers.server(workarounds);
         CompletableFuture<SocketIOClient> connected = new CompletableFuture<>();
         server.addConnectListener(connected::complete);
         ChannelFuture bound = (ChannelFuture) server.startAsync().awaitUninterruptibly();

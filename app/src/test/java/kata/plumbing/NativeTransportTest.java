@@ -2,7 +2,6 @@ package kata.plumbing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketIOServer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -26,7 +25,7 @@ class NativeTransportTest {
     @ParameterizedTest(name = "a {0} client connects")
     @EnumSource(value = Mode.class, names = {"POLLING_FIRST", "WEBSOCKET_ONLY"})
     void the_server_runs_on_native_epoll_where_it_loads_and_clients_connect(Mode mode) throws Exception {
-        SocketIOServer server = server(true);
+        SocketIOServer server = BareServers.server(true);
         try {
             Channel listening = start(server);
             assertThat(listening)
@@ -48,7 +47,7 @@ class NativeTransportTest {
 
     @Test
     void the_library_alone_listens_on_nio() {
-        SocketIOServer server = server(false);
+        SocketIOServer server = BareServers.server(false);
         try {
             assertThat(start(server)).isInstanceOf(NioServerSocketChannel.class);
         } finally {
@@ -63,16 +62,6 @@ class NativeTransportTest {
         stopping.start();
     }
 
-    private static SocketIOServer server(boolean workarounds) {
-        Configuration configuration = new Configuration();
-        configuration.setHostname("127.0.0.1");
-        configuration.setPort(0);
-        SocketIOServer server = new SocketIOServer(configuration);
-        if (workarounds) {
-            SocketIoWorkarounds.install(server);
-        }
-        return server;
-    }
 
     private static Channel start(SocketIOServer server) {
         return ((ChannelFuture) server.startAsync().awaitUninterruptibly()).channel();
