@@ -73,17 +73,11 @@ final class Markers {
     /** A solution as it runs, and as the learner would write it: the marker lines and the stub's commented lines left out. */
     static List<String> solved(String text) {
         List<String> out = new ArrayList<>();
-        boolean stub = false;
-        for (String line : text.replace("\r\n", "\n").split("\n", -1)) {
-            String trimmed = line.trim();
-            if (trimmed.equals(BEGIN) || trimmed.equals(END)) {
-                stub = false;
-            } else if (trimmed.equals(STUB)) {
-                stub = true;
-            } else if (!stub) {
+        eachLine(text, (line, inStub) -> {
+            if (!inStub) {
                 out.add(line);
             }
-        }
+        });
         if (!out.isEmpty() && out.get(out.size() - 1).isEmpty()) {
             out.remove(out.size() - 1);
         }
@@ -96,20 +90,30 @@ final class Markers {
      */
     static java.util.Set<String> stubComments(String text) {
         java.util.Set<String> comments = new java.util.HashSet<>();
-        boolean stub = false;
-        for (String line : text.replace("\r\n", "\n").split("\n", -1)) {
-            String trimmed = line.trim();
-            if (trimmed.equals(BEGIN) || trimmed.equals(END)) {
-                stub = false;
-            } else if (trimmed.equals(STUB)) {
-                stub = true;
-            } else if (stub) {
+        eachLine(text, (line, inStub) -> {
+            if (inStub) {
+                String trimmed = line.trim();
                 String uncommented = (trimmed.startsWith("// ") ? trimmed.substring(3) : trimmed.substring(2)).trim();
                 if (uncommented.startsWith("//")) {
                     comments.add(uncommented);
                 }
             }
-        }
+        });
         return comments;
+    }
+
+    /** Each line of a solution that is not a marker, and whether it is one of a stub's commented lines. */
+    private static void eachLine(String text, java.util.function.BiConsumer<String, Boolean> line) {
+        boolean stub = false;
+        for (String each : text.replace("\r\n", "\n").split("\n", -1)) {
+            String trimmed = each.trim();
+            if (trimmed.equals(BEGIN) || trimmed.equals(END)) {
+                stub = false;
+            } else if (trimmed.equals(STUB)) {
+                stub = true;
+            } else {
+                line.accept(each, stub);
+            }
+        }
     }
 }
