@@ -152,12 +152,13 @@ public final class Fanout {
                 Sample after = Sample.of(server.pid());
                 java.util.Map<String, Double> threadsAfter = threadCpu(server.pid());
                 server.stopProfile(k);
-                System.out.printf(Locale.ROOT, "  %s, K=%d: server CPU user %.2f s, system %.2f s; by thread (s): %s; client JVM %.2f s,"
-                        + " of it the client thread %.2f s%n", kind.label, k,
+                System.out.printf(Locale.ROOT, "  %s, K=%d: server CPU user %.2f s, system %.2f s; by thread (s): %s; client JVM user"
+                        + " %.2f s, system %.2f s, of it the client thread %.2f s%n", kind.label, k,
                         after.userSeconds - before.userSeconds, after.cpuSeconds - before.cpuSeconds - (after.userSeconds - before.userSeconds),
                         threadsAfter.entrySet().stream().map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%.2f",
                                 e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0.0))).filter(t -> !t.endsWith(" 0.00")).toList(),
-                        after.ownSeconds - before.ownSeconds, clientThread);
+                        after.ownUserSeconds - before.ownUserSeconds,
+                        after.ownSeconds - before.ownSeconds - (after.ownUserSeconds - before.ownUserSeconds), clientThread);
                 long[] latencies = johns.latencies(warmup, rounds);
                 return new Result(kind, k, r, (long) k * r, (last - first) / 1e9, latencies, after.cpuSeconds - before.cpuSeconds,
                         after.ownSeconds - before.ownSeconds, after.otherPercent(before), loadAverage(), (rss1 - rss0) / (double) k,
@@ -409,12 +410,13 @@ public final class Fanout {
         return byName;
     }
 
-    /** CPU time of the server process and of the whole machine, from /proc. */
-    record Sample(long at, double cpuSeconds, double userSeconds, double machineBusySeconds, double ownSeconds) {
+    /** CPU time of the server process, of this JVM (the client) and of the whole machine, from /proc. */
+    record Sample(long at, double cpuSeconds, double userSeconds, double machineBusySeconds, double ownSeconds, double ownUserSeconds) {
 
         static Sample of(long pid) throws IOException {
             Path stat = Path.of("/proc/" + pid + "/stat");
-            return new Sample(System.nanoTime(), cpu(stat), user(stat), machineBusy(), cpu(Path.of("/proc/self/stat")));
+            Path own = Path.of("/proc/self/stat");
+            return new Sample(System.nanoTime(), cpu(stat), user(stat), machineBusy(), cpu(own), user(own));
         }
 
         private static double user(Path stat) throws IOException {
