@@ -25,20 +25,20 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * websocket handshake (RFC 6455), engine.io v4 and Socket.IO v5 written by hand, and only as much of each
  * as the benchmark needs.
  *
- * <p>Why not the JDK's websocket client ({@code java.net.http}), which {@link Fanout} used before: it cost
- * about twice the server's CPU per delivery (a String per message, a callback handed to an executor, a
- * demand signal per message), so on two cores the client set the pace for both servers, and the rates
- * compared clients. This one reads each socket into one shared buffer, compares a message's bytes with
- * the event's in place, and allocates nothing per delivery.
+ * <p>Why not the JDK's websocket client ({@code java.net.http}), which {@link Fanout} used before: with a
+ * String decoded and a callback run on an executor for every message, it cost 1.2 to 1.9 times the
+ * server's CPU per delivery (BENCHMARK.md), so on two cores the client set the pace for both servers, and
+ * the rates compared clients. This one reads each socket into one shared buffer, compares a message's
+ * bytes with the event's in place, and allocates nothing per delivery: it costs a third to a half of the
+ * server's CPU.
  *
  * <p>What each connection does, in order: connect; {@code GET /socket.io/?EIO=4&transport=websocket} with
  * {@code Authorization: Bearer <token>} and a random {@code Sec-WebSocket-Key}; expect 101 and the matching
  * {@code Sec-WebSocket-Accept}; read engine.io's open packet ({@code 0{...}}) and answer Socket.IO's CONNECT
  * ({@code 40}); wait for the server's CONNECT ({@code 40{"sid":...}}). From then on it answers engine.io's
  * pings ({@code 2} with {@code 3}) and websocket pings, and counts the event {@code 42["foo","bar"]}.
- * At most {@link #CONNECT_IN_FLIGHT} connections are being opened at a time, as browsers coming back
- * after a restart would not all arrive in the same millisecond either, and the servers' accept queues stay
- * short.
+ * At most {@link #CONNECT_IN_FLIGHT} connections are being opened at a time, so that the servers' accept
+ * queues stay short.
  *
  * <p>Timing: the n-th event read on connection i is delivery n of that connection; its time is
  * {@link System#nanoTime()} right after the read that brought it (one clock read per socket read, not per
@@ -77,6 +77,7 @@ final class Crowd implements AutoCloseable {
     private final ByteBuffer in = ByteBuffer.allocateDirect(READ_BUFFER);
     private final SplittableRandom random = new SplittableRandom();
     private final CountDownLatch allReady = new CountDownLatch(1);
+    // written by the client thread only (so ++ loses nothing), read by the others
     private volatile int opened;
     private volatile int ready;
     private volatile int unexpected;
@@ -103,7 +104,7 @@ final class Crowd implements AutoCloseable {
 
     /**
      * Opens K connections of the user whose token is given, and returns when all K have Socket.IO's
-     * CONNECT; fails when PATIENCE goes by without one more connection getting there.
+     * CONNECT; fails when {@link Fanout#PATIENCE} goes by without one more connection getting there.
      */
     static Crowd connect(InetSocketAddress server, String token, int k, int rounds) throws Exception {
         Crowd crowd = new Crowd(server, token, k, rounds);
@@ -112,9 +113,9 @@ final class Crowd implements AutoCloseable {
         while (!crowd.allReady.await(Fanout.PATIENCE.toMillis(), TimeUnit.MILLISECONDS)) {
             if (crowd.failure != null || crowd.ready == seen) {
                 crowd.close();
+                String why = crowd.failure == null ? "none in the last " + Fanout.PATIENCE.toSeconds() + " s" : crowd.failure;
                 throw new IllegalStateException(String.format(Locale.ROOT, "%,d of %,d connections of one user got Socket.IO's CONNECT"
-                        + " (%,d opened); %s", crowd.ready, k, crowd.opened, crowd.failure == null ? "none in the last " + Fanout.PATIENCE.toSeconds()
-                        + " s" : crowd.failure));
+                        + " (%,d opened); %s", crowd.ready, k, crowd.opened, why));
             }
             seen = crowd.ready;
         }
@@ -125,15 +126,16 @@ final class Crowd implements AutoCloseable {
         return crowd;
     }
 
+    /** What makes the server send the event once (a POST). */
+    interface Notifier {
+        void run() throws Exception;
+    }
+
     /** Sends event j with {@code send} and waits until every connection has it; false when some never got it. */
     boolean send(int j, Notifier send) throws Exception {
         sentAt[j] = System.nanoTime();
         send.run();
         return delivered[j].await(Fanout.PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    interface Notifier {
-        void run() throws Exception;
     }
 
     long lostSoFar(int j) {
@@ -240,7 +242,9 @@ final class Crowd implements AutoCloseable {
         Member member = (Member) key.attachment();
         try {
             if (key.isConnectable()) {
-                member.channel.finishConnect();
+                if (!member.channel.finishConnect()) {
+                    return;
+                }
                 key.interestOps(SelectionKey.OP_READ);
                 upgrade(member);
                 return;
@@ -281,7 +285,8 @@ final class Crowd implements AutoCloseable {
         int n = member.channel.read(in);
         long now = System.nanoTime();
         if (n < 0) {
-            broken(member, "closed by the server");
+            // the Node server refuses a websocket upgrade this way: no 401, the socket closed
+            broken(member, member.state == UPGRADING ? "closed by the server before it answered the upgrade" : "closed by the server");
             return;
         }
         in.flip();
@@ -400,7 +405,7 @@ final class Crowd implements AutoCloseable {
             }
             return;
         }
-        byte first = in.get(from);
+        byte first = size == 0 ? 0 : in.get(from);
         if (size == 1 && first == '2') {
             send(member, 1, ByteBuffer.wrap(PONG), 0, PONG.length); // engine.io's heartbeat: ping "2", pong "3"
         } else if (member.state == OPENING && first == '0') {

@@ -159,6 +159,9 @@ public final class Fanout {
                                 e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0.0))).filter(t -> !t.endsWith(" 0.00")).toList(),
                         after.ownUserSeconds - before.ownUserSeconds,
                         after.ownSeconds - before.ownSeconds - (after.ownUserSeconds - before.ownUserSeconds), clientThread);
+                if (johns.strange() > 0) {
+                    System.out.printf(Locale.ROOT, "  %,d messages were neither the event nor the handshake's or the heartbeat's%n", johns.strange());
+                }
                 long[] latencies = johns.latencies(warmup, rounds);
                 return new Result(kind, k, r, (long) k * r, (last - first) / 1e9, latencies, after.cpuSeconds - before.cpuSeconds,
                         after.ownSeconds - before.ownSeconds, after.otherPercent(before), loadAverage(), (rss1 - rss0) / (double) k,
