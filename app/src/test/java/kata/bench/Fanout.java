@@ -3,13 +3,13 @@ package kata.bench;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,15 +22,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import kata.harness.TestEnv;
@@ -40,8 +32,10 @@ import kata.harness.TestEnv;
  * each time waiting until every connection has it. The server runs in a process of its own (the
  * finished app exactly as {@code ./kata run} starts it, and, when {@code NODE_PEER} names the
  * directory of the guide's Node server, that server too), so that its CPU time and memory can be
- * read from /proc (Linux only). One client drives both: this JVM, with the JDK's websocket client
- * and engine.io's protocol written by hand, so that the client costs the same whichever server it talks to.
+ * read from /proc (Linux only). One client drives both: this JVM, with all K connections on one thread
+ * ({@link Crowd}: a selector, and the websocket, engine.io and Socket.IO protocols written by hand), so that
+ * the client costs the same whichever server it talks to, and less per delivery than either: its own CPU
+ * is printed beside theirs.
  *
  * <pre>
  * NODE_PEER=../shared/peers/node-jwt ./kata bench fanout
@@ -56,7 +50,6 @@ public final class Fanout {
 
     static final String COMMAND = "NODE_PEER=../shared/peers/node-jwt ./kata bench fanout";
 
-    static final int CONNECT_IN_FLIGHT = 16;
     static final int OTHER_USERS_CONNECTIONS = 2;
     static final Duration PATIENCE = Duration.ofSeconds(10);
     /**
@@ -123,9 +116,10 @@ public final class Fanout {
         try (Server server = Server.start(kind, nodePeer)) {
             String johnsToken = server.login("john");
             String janesToken = server.login("jane");
-            try (Crowd pre = Crowd.connect(server, johnsToken, PRE_WARM_CONNECTIONS, PRE_WARM_EVENTS)) {
+            Crowd.Notifier notifyJohn = () -> server.notifyUser(johnsToken);
+            try (Crowd pre = Crowd.connect(server.socketIo(), johnsToken, PRE_WARM_CONNECTIONS, PRE_WARM_EVENTS)) {
                 for (int j = 0; j < PRE_WARM_EVENTS; j++) {
-                    pre.send(j, server, johnsToken);
+                    pre.send(j, notifyJohn);
                 }
             }
             long heap0 = server.heapKb();
@@ -133,214 +127,46 @@ public final class Fanout {
             long rss0 = server.rssKb();
 
             int rounds = warmup + r;
-            try (Crowd others = Crowd.connect(server, janesToken, OTHER_USERS_CONNECTIONS, 0);
-                    Crowd johns = Crowd.connect(server, johnsToken, k, rounds)) {
+            requireOpenFiles(kind, server.pid(), k);
+            try (Crowd others = Crowd.connect(server.socketIo(), janesToken, OTHER_USERS_CONNECTIONS, 0);
+                    Crowd johns = Crowd.connect(server.socketIo(), johnsToken, k, rounds)) {
                 long rss1 = server.rssKb();
                 long heap1 = server.heapKb();
                 for (int j = 0; j < warmup; j++) {
-                    if (!johns.send(j, server, johnsToken)) {
-                        return Result.lost(kind, k, johns.lostSoFar(j));
+                    if (!johns.send(j, notifyJohn)) {
+                        return Result.lost(kind, k, johns.lostSoFar(j), johns.failure());
                     }
                 }
                 server.startProfile();
                 java.util.Map<String, Double> threadsBefore = threadCpu(server.pid());
                 Sample before = Sample.of(server.pid());
+                double clientThreadBefore = johns.threadCpuSeconds();
                 long first = System.nanoTime();
                 for (int j = warmup; j < rounds; j++) {
-                    if (!johns.send(j, server, johnsToken)) {
-                        return Result.lost(kind, k, johns.lostSoFar(j));
+                    if (!johns.send(j, notifyJohn)) {
+                        return Result.lost(kind, k, johns.lostSoFar(j), johns.failure());
                     }
                 }
                 long last = johns.lastDelivery();
+                double clientThread = johns.threadCpuSeconds() - clientThreadBefore;
                 Sample after = Sample.of(server.pid());
                 java.util.Map<String, Double> threadsAfter = threadCpu(server.pid());
                 server.stopProfile(k);
-                System.out.printf(Locale.ROOT, "  %s, K=%d: server CPU user %.2f s, system %.2f s; by thread (s): %s%n", kind.label, k,
+                System.out.printf(Locale.ROOT, "  %s, K=%d: server CPU user %.2f s, system %.2f s; by thread (s): %s; client JVM user"
+                        + " %.2f s, system %.2f s, of it the client thread %.2f s%n", kind.label, k,
                         after.userSeconds - before.userSeconds, after.cpuSeconds - before.cpuSeconds - (after.userSeconds - before.userSeconds),
                         threadsAfter.entrySet().stream().map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%.2f",
-                                e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0.0))).filter(t -> !t.endsWith(" 0.00")).toList());
+                                e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0.0))).filter(t -> !t.endsWith(" 0.00")).toList(),
+                        after.ownUserSeconds - before.ownUserSeconds,
+                        after.ownSeconds - before.ownSeconds - (after.ownUserSeconds - before.ownUserSeconds), clientThread);
+                if (johns.strange() > 0) {
+                    System.out.printf(Locale.ROOT, "  %,d messages were neither the event nor the handshake's or the heartbeat's%n", johns.strange());
+                }
                 long[] latencies = johns.latencies(warmup, rounds);
                 return new Result(kind, k, r, (long) k * r, (last - first) / 1e9, latencies, after.cpuSeconds - before.cpuSeconds,
-                        after.otherPercent(before), loadAverage(), (rss1 - rss0) / (double) k, heap0 < 0 ? -1 : (heap1 - heap0) / (double) k,
-                        0, others.received());
+                        after.ownSeconds - before.ownSeconds, after.otherPercent(before), loadAverage(), (rss1 - rss0) / (double) k,
+                        heap0 < 0 ? -1 : (heap1 - heap0) / (double) k, 0, others.unexpected());
             }
-        }
-    }
-
-    /** K websocket connections of one user, talking engine.io v4 and socket.io v5 by hand. */
-    static final class Crowd implements AutoCloseable {
-
-        private static final ExecutorService CALLBACKS = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "fanout-client");
-            t.setDaemon(true);
-            return t;
-        });
-        private static final HttpClient WEBSOCKETS = HttpClient.newBuilder().executor(CALLBACKS).connectTimeout(PATIENCE).build();
-
-        final List<Member> members = new ArrayList<>();
-        final AtomicLongArray sentAt;
-        final long[] receivedAt;
-        final CountDownLatch[] delivered;
-        final AtomicInteger unexpected = new AtomicInteger();
-        final int k;
-
-        private Crowd(int k, int rounds) {
-            this.k = k;
-            sentAt = new AtomicLongArray(rounds);
-            receivedAt = new long[Math.max(1, k * rounds)];
-            delivered = new CountDownLatch[rounds];
-            for (int j = 0; j < rounds; j++) {
-                delivered[j] = new CountDownLatch(k);
-            }
-        }
-
-        static Crowd connect(Server server, String token, int k, int rounds) throws Exception {
-            Crowd crowd = new Crowd(k, rounds);
-            Semaphore inFlight = new Semaphore(CONNECT_IN_FLIGHT);
-            List<CompletableFuture<Void>> connected = new ArrayList<>();
-            for (int i = 0; i < k; i++) {
-                inFlight.acquire();
-                Member member = new Member(crowd, i);
-                crowd.members.add(member);
-                WEBSOCKETS.newWebSocketBuilder().header("Authorization", "Bearer " + token).connectTimeout(PATIENCE)
-                        .buildAsync(URI.create("ws://127.0.0.1:" + server.ioPort + "/socket.io/?EIO=4&transport=websocket"), member)
-                        .whenComplete((ws, e) -> {
-                            if (e != null) {
-                                member.connected.completeExceptionally(e);
-                            }
-                        });
-                CompletableFuture<Void> done = member.connected.orTimeout(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-                done.whenComplete((v, e) -> inFlight.release());
-                connected.add(done);
-            }
-            try {
-                CompletableFuture.allOf(connected.toArray(CompletableFuture[]::new)).join();
-            } catch (RuntimeException e) {
-                crowd.close();
-                throw new IllegalStateException("not every connection of " + k + " was accepted: " + e.getMessage(), e);
-            }
-            return crowd;
-        }
-
-        /** Sends event j and waits until every connection has it; false when some never got it. */
-        boolean send(int j, Server server, String token) throws Exception {
-            sentAt.set(j, System.nanoTime());
-            server.notifyUser(token);
-            return delivered[j].await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        long lostSoFar(int j) {
-            return delivered[j].getCount();
-        }
-
-        long lastDelivery() {
-            long last = 0;
-            for (long t : receivedAt) {
-                last = Math.max(last, t);
-            }
-            return last;
-        }
-
-        long[] latencies(int from, int to) {
-            long[] out = new long[(to - from) * k];
-            int n = 0;
-            for (int j = from; j < to; j++) {
-                for (int i = 0; i < k; i++) {
-                    out[n++] = receivedAt[j * k + i] - sentAt.get(j);
-                }
-            }
-            Arrays.sort(out);
-            return out;
-        }
-
-        int received() {
-            return members.stream().mapToInt(m -> m.events).sum();
-        }
-
-        @Override
-        public void close() {
-            for (Member member : members) {
-                WebSocket ws = member.socket;
-                if (ws != null) {
-                    ws.abort();
-                }
-            }
-        }
-    }
-
-    /** One connection: answers the handshake and the pings, counts the events. */
-    static final class Member implements WebSocket.Listener {
-
-        static final String EVENT = "42[\"foo\",\"bar\"]";
-
-        final Crowd crowd;
-        final int index;
-        final CompletableFuture<Void> connected = new CompletableFuture<>();
-        final StringBuilder text = new StringBuilder();
-        volatile WebSocket socket;
-        CompletableFuture<WebSocket> sending = CompletableFuture.completedFuture(null);
-        int events;
-
-        Member(Crowd crowd, int index) {
-            this.crowd = crowd;
-            this.index = index;
-        }
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            socket = webSocket;
-            webSocket.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            long now = System.nanoTime();
-            text.append(data);
-            if (last) {
-                String message = text.toString();
-                text.setLength(0);
-                handle(webSocket, message, now);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        private void handle(WebSocket webSocket, String message, long now) {
-            if (message.equals(EVENT)) {
-                int j = events++;
-                if (j < crowd.delivered.length) {
-                    crowd.receivedAt[j * crowd.k + index] = now;
-                    crowd.delivered[j].countDown();
-                } else {
-                    crowd.unexpected.incrementAndGet();
-                }
-            } else if (message.startsWith("0{")) {
-                send(webSocket, "40"); // engine.io open: connect to the default namespace
-            } else if (message.startsWith("40")) {
-                connected.complete(null);
-            } else if (message.equals("2")) {
-                send(webSocket, "3");
-            } else if (message.startsWith("44")) {
-                connected.completeExceptionally(new IllegalStateException("refused: " + message));
-            } else {
-                crowd.unexpected.incrementAndGet();
-            }
-        }
-
-        /** The JDK's websocket takes one message at a time: each waits for the one before. */
-        private void send(WebSocket webSocket, String message) {
-            sending = sending.thenCompose(previous -> webSocket.sendText(message, true));
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            connected.completeExceptionally(error);
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            connected.completeExceptionally(new IllegalStateException("closed by the server: " + statusCode + " " + reason));
-            return null;
         }
     }
 
@@ -449,6 +275,10 @@ public final class Fanout {
             return process.pid();
         }
 
+        InetSocketAddress socketIo() {
+            return new InetSocketAddress("127.0.0.1", ioPort);
+        }
+
         /** FANOUT_JFR=/tmp/fanout: a flight recording of the app over the measured events, /tmp/fanout-K.jfr. */
         void startProfile() throws Exception {
             if (kind == Kind.APP && System.getenv("FANOUT_JFR") != null) {
@@ -530,6 +360,42 @@ public final class Fanout {
         }
     }
 
+    /**
+     * Fails before connecting when the server or this JVM cannot hold K more sockets: each connection is one
+     * open file on both sides. The JVM (MaxFDLimit, on by default) and Node raise their own soft limit to the
+     * hard one when they start, so the hard limit of the shell that runs ./kata is the one that counts, and
+     * only root (CAP_SYS_RESOURCE) can raise it.
+     */
+    static void requireOpenFiles(Server.Kind kind, long pid, int k) throws IOException {
+        for (String who : List.of(String.valueOf(pid), "self")) {
+            long limit = openFilesLimit(who);
+            long open;
+            try (var fds = Files.list(Path.of("/proc/" + who + "/fd"))) {
+                open = fds.count();
+            }
+            long needed = open + k + OTHER_USERS_CONNECTIONS + 100; // 100: the HTTP client, sockets still closing, selectors
+            String name = who.equals("self") ? "this JVM (the client)" : kind.label + " (pid " + pid + ")";
+            System.out.printf(Locale.ROOT, "  %s: %,d files open, limit %s%n", name, open, limit == Long.MAX_VALUE ? "unlimited" : limit);
+            if (limit < needed) {
+                throw new IllegalStateException(String.format(Locale.ROOT, "%,d connections need about %,d open files in %s, whose limit"
+                        + " is %,d (Max open files in /proc/%s/limits). The JVM and Node raise their soft limit to the hard one: raise"
+                        + " the hard limit of the shell that runs ./kata (as root: ulimit -Hn 65536), or lower FANOUT_K.", k, needed, name,
+                        limit, who));
+            }
+        }
+    }
+
+    /** The soft limit of open files of a process ("self" or a pid), from /proc/PID/limits. */
+    static long openFilesLimit(String pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/limits"))) {
+            if (line.startsWith("Max open files")) {
+                String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
     /** CPU time of each thread of a process, summed by name with the digits left out (Linux's 15 first characters). */
     static java.util.Map<String, Double> threadCpu(long pid) throws IOException {
         java.util.Map<String, Double> byName = new java.util.TreeMap<>();
@@ -547,12 +413,13 @@ public final class Fanout {
         return byName;
     }
 
-    /** CPU time of the server process and of the whole machine, from /proc. */
-    record Sample(long at, double cpuSeconds, double userSeconds, double machineBusySeconds, double ownSeconds) {
+    /** CPU time of the server process, of this JVM (the client) and of the whole machine, from /proc. */
+    record Sample(long at, double cpuSeconds, double userSeconds, double machineBusySeconds, double ownSeconds, double ownUserSeconds) {
 
         static Sample of(long pid) throws IOException {
             Path stat = Path.of("/proc/" + pid + "/stat");
-            return new Sample(System.nanoTime(), cpu(stat), user(stat), machineBusy(), cpu(Path.of("/proc/self/stat")));
+            Path own = Path.of("/proc/self/stat");
+            return new Sample(System.nanoTime(), cpu(stat), user(stat), machineBusy(), cpu(own), user(own));
         }
 
         private static double user(Path stat) throws IOException {
@@ -585,22 +452,25 @@ public final class Fanout {
     }
 
     record Result(Fanout.Server.Kind kind, int k, int r, long deliveries, double seconds, long[] latencies, double serverCpuSeconds,
-            double otherPercent, String load, double rssKbPerConnection, double heapKbPerConnection, long lost, int leaked) {
+            double clientCpuSeconds, double otherPercent, String load, double rssKbPerConnection, double heapKbPerConnection, long lost, int leaked) {
 
         static final String HEADER = "| connections of john | server | deliveries/s | p50 / p99 delivery | server CPU per 1,000 deliveries"
-                + " | RSS growth per connection | heap per connection | lost | oth CPU% / load |\n|---|---|---:|---:|---:|---:|---:|---:|---|";
+                + " | client CPU per 1,000 deliveries | RSS growth per connection | heap per connection | lost | oth CPU% / load |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---|";
 
-        static Result lost(Fanout.Server.Kind kind, int k, long lost) {
-            return new Result(kind, k, 0, 0, 0, new long[0], 0, 0, loadAverage(), 0, 0, lost, 0);
+        static Result lost(Fanout.Server.Kind kind, int k, long lost, String why) {
+            System.out.printf(Locale.ROOT, "  %s, K=%d: %,d connections never got an event%s%n", kind.label, k, lost,
+                    why == null ? "" : "; the first connection that broke: " + why);
+            return new Result(kind, k, 0, 0, 0, new long[0], 0, 0, 0, loadAverage(), 0, 0, lost, 0);
         }
 
         String row() {
             if (lost > 0 || deliveries == 0) {
-                return String.format(Locale.ROOT, "| %,d | %s | - | - | - | - | - | %d | %s |", k, kind.label, lost, load);
+                return String.format(Locale.ROOT, "| %,d | %s | - | - | - | - | - | - | %d | %s |", k, kind.label, lost, load);
             }
-            return String.format(Locale.ROOT, "| %,d | %s | %,.0f | %.1f / %.1f ms | %.1f ms | %.0f KB | %s | %d%s | %.0f / %s |",
+            return String.format(Locale.ROOT, "| %,d | %s | %,.0f | %.1f / %.1f ms | %.1f ms | %.1f ms | %.0f KB | %s | %d%s | %.0f / %s |",
                     k, kind.label, deliveries / seconds, millis(50), millis(99), 1000 * 1000 * serverCpuSeconds / deliveries,
-                    rssKbPerConnection, heapKbPerConnection < 0 ? "-" : String.format(Locale.ROOT, "%.1f KB", heapKbPerConnection),
+                    1000 * 1000 * clientCpuSeconds / deliveries, rssKbPerConnection, heapKbPerConnection < 0 ? "-" : String.format(Locale.ROOT, "%.1f KB", heapKbPerConnection),
                     lost, leaked > 0 ? " (" + leaked + " to jane!)" : "", otherPercent, load);
         }
 
