@@ -45,15 +45,17 @@ import java.lang.reflect.Field;
  *
  * <p>All are written up in docs/netty-socketio-bugs.md. They can go when a netty-socketio release
  * fixes them: then {@code LibraryBugsTest} (in app/) fails, and this class, its two helpers and the
- * one call in each SocketServer can be deleted; all but three choices that are no workarounds and
+ * one call in each SocketServer can be deleted; all but four choices that are no workarounds and
  * stay: {@link BroadcastEncoding}, which encodes an event sent to a room once, websockets
- * without compression, as engine.io's (see {@link Pipeline#start}), and the limit of handshakes
- * per client address ({@link HandshakeLimit}, from step 09 on).
+ * without compression, as engine.io's (see {@link Pipeline#start}), the limit of handshakes
+ * per client address ({@link HandshakeLimit}, from step 09 on), and the limit of what may wait
+ * to be sent to a client that does not read ({@link SlowConsumers}).
  *
  * <pre>
  * SocketIOServer server = new SocketIOServer(configuration);
  * SocketIoWorkarounds.install(server);   // before server.start()
  * SocketIoWorkarounds.install(server, limit, gate);   // and a limit of handshakes (step 09 on), the CONNECT gate (08 on)
+ * SocketIoWorkarounds.install(server, limit, gate, new SlowConsumers(bytes));   // and a limit of its own on what waits for a slow client
  * </pre>
  */
 public final class SocketIoWorkarounds {
@@ -82,8 +84,17 @@ public final class SocketIoWorkarounds {
      * {@code handshakes} may be null (no limit).
      */
     public static void install(SocketIOServer server, HandshakeGate handshakes, ConnectGate connects) {
+        install(server, handshakes, connects, new SlowConsumers(SlowConsumers.DEFAULT_LIMIT));
+    }
+
+    /**
+     * The same, with a limit of its own on the bytes that may wait for one connection before it is closed as too
+     * slow ({@link SlowConsumers}; the other calls give it {@link SlowConsumers#DEFAULT_LIMIT}). Not a
+     * workaround either: the library has no such limit, nor has Node's socket.io.
+     */
+    public static void install(SocketIOServer server, HandshakeGate handshakes, ConnectGate connects, SlowConsumers slow) {
         releaseDefaultInitializer(server);
-        server.setPipelineFactory(new Pipeline(handshakes, connects));
+        server.setPipelineFactory(new Pipeline(handshakes, connects, slow));
         // netty-socketio turns SO_REUSEADDR off (SocketConfig), where the JDK turns it on: a node restarted
         // after a kill -9 could not listen on its port again until the old connections' TIME_WAIT ends
         server.getConfiguration().getSocketConfig().setReuseAddress(true);
@@ -102,11 +113,13 @@ public final class SocketIoWorkarounds {
         static final String HANDSHAKE_LIMIT = "handshakeLimit";
         static final String PREFLIGHTS = "preflights";
         static final String UNREADABLE_REQUESTS = "unreadableRequests";
+        static final String SLOW_CONSUMERS = "slowConsumers";
         private static final ConnectionClose CONNECTION_CLOSE_HANDLER = new ConnectionClose();
         private static final UnreadableRequests UNREADABLE_REQUESTS_HANDLER = new UnreadableRequests();
 
         private final HandshakeGate handshakes;
         private final ConnectGate connects;
+        private final SlowConsumers slow;
         private GatedPackets gatedPackets;
         private Preflights preflights;
         private HandshakeLimit handshakeLimit;
@@ -116,9 +129,10 @@ public final class SocketIoWorkarounds {
         private OrphanSessions orphanSessions;
         private ConnectBeforeOpen connectBeforeOpen;
 
-        Pipeline(HandshakeGate handshakes, ConnectGate connects) {
+        Pipeline(HandshakeGate handshakes, ConnectGate connects, SlowConsumers slow) {
             this.handshakes = handshakes;
             this.connects = connects;
+            this.slow = slow;
         }
 
         @Override
@@ -189,6 +203,8 @@ public final class SocketIoWorkarounds {
                 // after the handshake's authorization made the session, before a transport sends its OPEN
                 pipeline.addBefore(XHR_POLLING_TRANSPORT, CONNECT_BEFORE_OPEN, connectBeforeOpen);
             }
+            // first, nearest the socket: every write of every handler passes it, whatever wrote it
+            pipeline.addFirst(SLOW_CONSUMERS, slow.newHandler());
         }
 
         @Override

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import javax.crypto.SecretKey;
+import kata.plumbing.SlowConsumers;
 
 /**
  * Everything the app reads from its environment, read once at start:
@@ -39,11 +40,15 @@ import javax.crypto.SecretKey;
  * {@code REFRESH_IDLE} (default 86400, a day, in seconds): how long it can go unused; and
  * {@code REFRESH_REUSE_GRACE_MS} (default 5000): how long a refresh token just replaced still gets the
  * one that replaced it (two tabs that refreshed at once), instead of counting as stolen.
+ *
+ * <p>Slow clients: {@code UNSENT_LIMIT_BYTES} (default 4194304, 4 MiB): how many bytes may wait on the server
+ * to be sent to one connection before it is closed as one that does not read (plumbing's {@code SlowConsumers}:
+ * neither netty-socketio nor Node's socket.io has such a limit).
  */
 public record Config(String host, int port, int ioPort, Path webDir, SecretKey signingKey, boolean randomKey, Clock clock,
         Duration pingInterval, Duration pingTimeout, Duration connectTimeout, Duration tokenLifetime, String redisUrl,
         Duration presenceLease, Duration redisOutageLog, String redisPrefix, int publicPort, int publicIoPort, Limits limits,
-        Refresh refresh) {
+        Refresh refresh, int unsentLimit) {
 
     /** How many requests per minute each key may make (see {@link RateLimits}). */
     public record Limits(int loginsPerUser, int loginsPerAddress, int logoutsPerAddress, int handshakesPerAddress) {
@@ -75,7 +80,8 @@ public record Config(String host, int port, int ioPort, Path webDir, SecretKey s
                 port(env, "PUBLIC_PORT", 0),
                 port(env, "PUBLIC_IO_PORT", 0),
                 limits(env),
-                refresh(env));
+                refresh(env),
+                bytes(env, "UNSENT_LIMIT_BYTES", SlowConsumers.DEFAULT_LIMIT));
     }
 
     static Refresh refresh(Map<String, String> env) {
@@ -135,7 +141,7 @@ public record Config(String host, int port, int ioPort, Path webDir, SecretKey s
     /** The same configuration with another clock: tests use a fixed one to check exact times. */
     public Config withClock(Clock other) {
         return new Config(host, port, ioPort, webDir, signingKey, randomKey, other, pingInterval, pingTimeout, connectTimeout, tokenLifetime,
-                redisUrl, presenceLease, redisOutageLog, redisPrefix, publicPort, publicIoPort, limits, refresh);
+                redisUrl, presenceLease, redisOutageLog, redisPrefix, publicPort, publicIoPort, limits, refresh, unsentLimit);
     }
 
     static Duration millis(Map<String, String> env, String name, int fallback) {
@@ -184,6 +190,22 @@ public record Config(String host, int port, int ioPort, Path webDir, SecretKey s
             // reported below
         }
         throw new IllegalArgumentException(name + " must be a number of requests per minute over 0, not \"" + value + "\"");
+    }
+
+    static int bytes(Map<String, String> env, String name, int fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int bytes = Integer.parseInt(value.trim());
+            if (bytes > 0) {
+                return bytes;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a number of bytes over 0, not \"" + value + "\"");
     }
 
     static int port(Map<String, String> env, String name, int fallback) {

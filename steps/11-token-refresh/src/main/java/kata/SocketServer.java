@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.util.function.Predicate;
 import kata.plumbing.ConnectGate;
 import kata.plumbing.QuietExceptions;
+import kata.plumbing.SlowConsumers;
 import kata.plumbing.SocketIoWorkarounds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,7 @@ public final class SocketServer implements AutoCloseable {
     private final AuthPayload payload;
     private final JwtStrategy strategy;
     private final TokenLifetimes lifetimes;
+    private final SlowConsumers slow;
     private int port;
 
     /** {@code redis} is null for one node alone, else its link to the other nodes through Redis. */
@@ -62,7 +64,9 @@ public final class SocketServer implements AutoCloseable {
         // CONNECT is closed after the connect timeout; too many handshakes from one address get 429
         // (RateLimits). The library's bugs: plumbing/, not a lesson
         gate = new ConnectGate(config.connectTimeout(), this::authenticate);
-        SocketIoWorkarounds.install(server, RateLimits.handshakes(config), gate);
+        // a client that stops reading is closed once UNSENT_LIMIT_BYTES wait for it, not kept in memory for good
+        slow = new SlowConsumers(config.unsentLimit());
+        SocketIoWorkarounds.install(server, RateLimits.handshakes(config), gate, slow);
         rooms = new UserRooms(server);
         presence = redis == null ? new Presence(server) : new Presence(server, redis, config.presenceLease(), config.clock());
         this.payload = payload;
@@ -142,6 +146,11 @@ public final class SocketServer implements AutoCloseable {
     /** How many sessions are open and have not had their CONNECT answered yet. */
     public int unconnectedSessions() {
         return gate.waitingSessions();
+    }
+
+    /** The figures of the slow clients closed: how many, the most bytes that waited for one, the last closing. */
+    public SlowConsumers slowClients() {
+        return slow;
     }
 
     /** An event of a connection's user; never one of a connection that is not accepted, or ended. */
