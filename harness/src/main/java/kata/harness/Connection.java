@@ -645,8 +645,10 @@ public final class Connection implements AutoCloseable {
             if (text.length() > 0) {
                 text.append(' ');
             }
+            // binary arguments as "bytes 010203": their content, where String.valueOf gives "[B@1b6d3586"
             text.append(arg instanceof JSONObject || arg instanceof JSONArray ? arg.toString()
-                    : arg instanceof Exception e ? e.getMessage() : String.valueOf(arg));
+                    : arg instanceof Exception e ? e.getMessage()
+                    : arg instanceof byte[] bytes ? "bytes " + java.util.HexFormat.of().formatHex(bytes) : String.valueOf(arg));
         }
         return text.toString();
     }

@@ -45,8 +45,9 @@ import java.lang.reflect.Field;
  *
  * <p>All are written up in docs/netty-socketio-bugs.md. They can go when a netty-socketio release
  * fixes them: then {@code LibraryBugsTest} (in app/) fails, and this class, its two helpers and the
- * one call in each SocketServer can be deleted; all but three choices that are no workarounds and
- * stay: {@link BroadcastEncoding}, which encodes an event sent to a room once, websockets
+ * one call in each SocketServer can be deleted; all but four choices that are no workarounds and
+ * stay: {@link BroadcastEncoding}, which encodes an event sent to a room once, {@link DirectFanout}, which
+ * writes a room broadcast's websocket frame once per event loop, websockets
  * without compression, as engine.io's (see {@link Pipeline#start}), and the limit of handshakes
  * per client address ({@link HandshakeLimit}, from step 09 on).
  *
@@ -82,6 +83,8 @@ public final class SocketIoWorkarounds {
      * {@code handshakes} may be null (no limit).
      */
     public static void install(SocketIOServer server, HandshakeGate handshakes, ConnectGate connects) {
+        // first: it replaces the default namespace, which must hold nothing yet
+        DirectFanout.install(server);
         releaseDefaultInitializer(server);
         server.setPipelineFactory(new Pipeline(handshakes, connects));
         // netty-socketio turns SO_REUSEADDR off (SocketConfig), where the JDK turns it on: a node restarted
