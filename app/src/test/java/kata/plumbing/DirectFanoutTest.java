@@ -51,6 +51,7 @@ class DirectFanoutTest {
 
     private static final String WHERE = " (plumbing/src/main/java/kata/plumbing/DirectFanout.java)";
     private static final Duration ALL_WITHIN = Duration.ofSeconds(20);
+    private static final int BURST = 100;
 
     /** Counts the memory of the frames it allocated: zero once every connection's write is done with them. */
     private static final UnpooledByteBufAllocator FRAMES = new UnpooledByteBufAllocator(true);
@@ -98,6 +99,7 @@ class DirectFanoutTest {
             assertThat(ByteBufUtil.equals(v3, v4)).as("the library's websocket payload of an event for engine.io v3 and v4, "
                     + payload + " bytes: one frame serves both" + WHERE).isTrue();
             ByteBuf ours = fanout.frameOf(event("e", text, EngineIOVersion.V4));
+            assertThat(ours).as("the frame of a " + payload + "-byte event (null: it would go the library's way)" + WHERE).isNotNull();
             try {
                 assertThat(ByteBufUtil.hexDump(ours)).as("the frame of a " + payload + "-byte event" + WHERE)
                         .isEqualTo(nettyFrame(v4));
@@ -132,6 +134,20 @@ class DirectFanoutTest {
         for (Connection fan : fans) {
             assertThat(payloads(fan.awaitEvents("seq", 2 * rounds, ALL_WITHIN))).as("what " + fan.transports()
                     + " got, in order: its own events and the room's interleaved as they were sent" + WHERE).isEqualTo(numbers(2 * rounds));
+        }
+    }
+
+    @Test
+    void a_broadcast_sent_from_an_event_loop_keeps_every_connection_s_order_too() {
+        List<Connection> fans = join("from-a-loop", Mode.WEBSOCKET_ONLY, Mode.WEBSOCKET_ONLY, Mode.WEBSOCKET_ONLY, Mode.POLLING_ONLY);
+
+        // the server's "burst" listener runs on the asking connection's event loop: the room's connections on
+        // that loop are written to at once, the others from a task, each after its own events
+        assertThat(fans.get(0).ask("burst", "from-a-loop")).as("the server's answer to burst").isEqualTo(String.valueOf(BURST));
+
+        for (Connection fan : fans) {
+            assertThat(payloads(fan.awaitEvents("seq", 2 * BURST, ALL_WITHIN))).as("what " + fan.transports()
+                    + " got, in order, from a listener's broadcasts" + WHERE).isEqualTo(numbers(2 * BURST));
         }
     }
 
@@ -313,11 +329,25 @@ class DirectFanoutTest {
         return configuration;
     }
 
-    /** Starts it, with a "join" listener (a client joins the room it names); gives its address. */
+    /**
+     * Starts it, with a "join" listener (a client joins the room it names) and a "burst" one (to each client of
+     * the room it names, an event of its own, then one to the room, {@link #BURST} times); gives its address.
+     */
     private static String started(SocketIOServer server) {
         server.addEventListener("join", String.class, (client, room, ack) -> {
             client.joinRoom(room);
             ack.sendAckData(room);
+        });
+        server.addEventListener("burst", String.class, (client, room, ack) -> {
+            BroadcastOperations operations = server.getRoomOperations(room);
+            List<SocketIOClient> clients = List.copyOf(operations.getClients());
+            for (int i = 0; i < BURST; i++) {
+                for (SocketIOClient each : clients) {
+                    each.sendEvent("seq", 2 * i);
+                }
+                operations.sendEvent("seq", 2 * i + 1);
+            }
+            ack.sendAckData(BURST);
         });
         ChannelFuture bound = (ChannelFuture) server.startAsync().awaitUninterruptibly();
         return "http://127.0.0.1:" + ((InetSocketAddress) bound.channel().localAddress()).getPort();
