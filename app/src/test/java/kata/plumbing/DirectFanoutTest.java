@@ -25,17 +25,21 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.util.ResourceLeakDetector;
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import kata.harness.Connection;
 import kata.harness.Connection.Event;
 import kata.harness.Connection.Mode;
 import kata.harness.LogCapture;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -214,7 +218,7 @@ class DirectFanoutTest {
                 leaving.get(i).kill();
             }
         }
-        broadcasting.get(ALL_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        broadcasting.get(ALL_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
 
         assertThat(staying.awaitEvents("seq", events, ALL_WITHIN)).as("events that reached the connection that stayed" + WHERE)
                 .hasSize(events);
@@ -364,7 +368,7 @@ class DirectFanoutTest {
         try {
             await().atMost(Connection.PATIENCE).pollInterval(Duration.ofMillis(10))
                     .until(() -> frames.metric().usedDirectMemory() == 0 && frames.metric().usedHeapMemory() == 0);
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             throw new AssertionError(frames.metric().usedDirectMemory() + " bytes of frames (and " + frames.metric().usedHeapMemory()
                     + " of payloads) were still held " + Connection.PATIENCE.toSeconds() + " s " + when + ": a buffer not released" + WHERE);
         }
@@ -381,7 +385,7 @@ class DirectFanoutTest {
             FRAMES.directBuffer(16).release();
         }
         String[] reports = log.text().split("LEAK: ");
-        return java.util.Arrays.stream(reports).skip(1).filter(report -> report.contains("kata.plumbing.DirectFanout")).toList();
+        return Arrays.stream(reports).skip(1).filter(report -> report.contains("kata.plumbing.DirectFanout")).toList();
     }
 
     private static Packet event(String name, Object argument, EngineIOVersion version) {
@@ -397,7 +401,7 @@ class DirectFanoutTest {
         try {
             encoder.encodePacket(packet, out, UnpooledByteBufAllocator.DEFAULT, true);
             return out;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             out.release();
             throw new AssertionError(e);
         }
