@@ -15,6 +15,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -645,8 +646,10 @@ public final class Connection implements AutoCloseable {
             if (text.length() > 0) {
                 text.append(' ');
             }
+            // binary arguments as "bytes 010203": their content, where String.valueOf gives "[B@1b6d3586"
             text.append(arg instanceof JSONObject || arg instanceof JSONArray ? arg.toString()
-                    : arg instanceof Exception e ? e.getMessage() : String.valueOf(arg));
+                    : arg instanceof Exception e ? e.getMessage()
+                    : arg instanceof byte[] bytes ? "bytes " + HexFormat.of().formatHex(bytes) : String.valueOf(arg));
         }
         return text.toString();
     }

@@ -12,6 +12,7 @@ import com.corundumstudio.socketio.store.pubsub.PubSubStore;
 import com.corundumstudio.socketio.store.pubsub.PubSubType;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -29,7 +30,8 @@ import java.util.function.Supplier;
  *
  * <p>This store replaces the library's DISPATCH listener with one that sends each connection a copy of
  * the packet with that connection's version. It can go when the dispatch path sets each client's version
- * itself ({@code LibraryBugsTest} in app/ then fails).
+ * itself ({@code LibraryBugsTest} in app/ then fails). Websocket connections get the broadcast from
+ * {@link DirectFanout}, as they get this node's own broadcasts.
  */
 public final class RemoteBroadcasts implements PubSubStore {
 
@@ -66,8 +68,16 @@ public final class RemoteBroadcasts implements PubSubStore {
             return;
         }
         Map<EngineIOVersion, Packet> byVersion = new EnumMap<>(EngineIOVersion.class);
-        for (SocketIOClient client : namespace.getRoomClients(message.getRoom())) {
-            client.send(byVersion.computeIfAbsent(client.getEngineIOVersion(), version -> withVersion(message.getPacket(), version)));
+        Consumer<SocketIOClient> library = client ->
+                client.send(byVersion.computeIfAbsent(client.getEngineIOVersion(), version -> withVersion(message.getPacket(), version)));
+        Iterable<SocketIOClient> clients = namespace.getRoomClients(message.getRoom());
+        if (namespace instanceof DirectFanout.Rooms rooms) {
+            // websocket connections get the frame directly, as this node's own broadcasts do (no version shapes a websocket
+            // frame), from a copy whose version the fan-out sets per connection: the packet itself may be a polling client's
+            Packet packet = message.getPacket();
+            rooms.fanout.send(namespace, copy(packet, packet.getEngineIOVersion()), clients, client -> false, library);
+        } else {
+            clients.forEach(library);
         }
     }
 
@@ -75,6 +85,10 @@ public final class RemoteBroadcasts implements PubSubStore {
         if (version == null || version == packet.getEngineIOVersion()) {
             return packet;
         }
+        return copy(packet, version);
+    }
+
+    private static Packet copy(Packet packet, EngineIOVersion version) {
         Packet copy = new Packet(packet.getType(), version);
         copy.setSubType(packet.getSubType());
         copy.setAckId(packet.getAckId());

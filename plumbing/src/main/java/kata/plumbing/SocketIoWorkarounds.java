@@ -46,7 +46,8 @@ import java.lang.reflect.Field;
  * <p>All are written up in docs/netty-socketio-bugs.md. They can go when a netty-socketio release
  * fixes them: then {@code LibraryBugsTest} (in app/) fails, and this class, its two helpers and the
  * one call in each SocketServer can be deleted; all but four choices that are no workarounds and
- * stay: {@link BroadcastEncoding}, which encodes an event sent to a room once, websockets
+ * stay: {@link BroadcastEncoding}, which encodes an event sent to a room once, {@link DirectFanout}, which
+ * writes a room broadcast's websocket frame once per event loop, websockets
  * without compression, as engine.io's (see {@link Pipeline#start}), the limit of handshakes
  * per client address ({@link HandshakeLimit}, from step 09 on), and the limit of what may wait
  * to be sent to a client that does not read ({@link SlowConsumers}).
@@ -93,6 +94,8 @@ public final class SocketIoWorkarounds {
      * workaround either: the library has no such limit, nor has Node's socket.io.
      */
     public static void install(SocketIOServer server, HandshakeGate handshakes, ConnectGate connects, SlowConsumers slow) {
+        // first: it replaces the default namespace, which must hold nothing yet
+        DirectFanout.install(server);
         releaseDefaultInitializer(server);
         server.setPipelineFactory(new Pipeline(handshakes, connects, slow));
         // netty-socketio turns SO_REUSEADDR off (SocketConfig), where the JDK turns it on: a node restarted
