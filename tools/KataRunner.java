@@ -217,39 +217,93 @@ public class KataRunner {
         current.set(token);
         AtomicInteger passed = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
-        long classes = plan.getRoots().stream().mapToLong(r -> plan.getChildren(r).size()).sum();
+        // where each result is shown: each class, then its tests (or parameterized methods), in the order they are
+        // run in when nothing runs at the same time (a step may order its classes: the order of its lesson)
+        List<TestIdentifier> slots = new ArrayList<>();
+        Set<TestIdentifier> testClasses = new java.util.HashSet<>();
+        for (TestIdentifier root : plan.getRoots()) {
+            for (TestIdentifier type : plan.getChildren(root)) {
+                testClasses.add(type);
+                slots.add(type);
+                slots.addAll(plan.getChildren(type));
+            }
+        }
         TestExecutionListener listener = new TestExecutionListener() {
             private TestPlan running;
-            private int classesStarted;
-            private final Set<TestIdentifier> pending = new java.util.HashSet<>();
+            /**
+             * A step may run its test classes, or a class its tests, at the same time (junit-platform.properties,
+             * {@code @Execution}): what each test says is held back until the tests before it have run, so that the
+             * first failure shown is the first in the lesson's order, and a failure stops the run only once shown.
+             */
+            private final java.util.Map<Integer, List<Runnable>> held = new java.util.HashMap<>();
+            private final Set<Integer> done = new java.util.HashSet<>();
+            /** The first slot whose tests have not all run: what it, and what the slots before it, say is said at once. */
+            private int shown;
+            private boolean allDoneSaid;
 
             @Override
             public void testPlanExecutionStarted(TestPlan testPlan) {
                 running = testPlan;
             }
 
-            @Override
-            public void executionStarted(TestIdentifier test) {
-                if (test.getSource().filter(org.junit.platform.engine.support.descriptor.ClassSource.class::isInstance).isPresent()
-                        && running.getParent(test).map(p -> p.getParentId().isEmpty()).orElse(false)) {
-                    classesStarted++;
-                    pending.addAll(running.getChildren(test));
+            private int slotOf(TestIdentifier test) {
+                for (TestIdentifier at = test; at != null; at = running.getParent(at).orElse(null)) {
+                    int slot = slots.indexOf(at);
+                    if (slot >= 0) {
+                        return slot;
+                    }
                 }
+                return -1;
             }
 
-            /** Once the last class has run its last test, the verdict is known: its clean-up need not be waited for. */
-            private void allTestsDone(TestIdentifier finished) {
-                if (pending.remove(finished) && pending.isEmpty() && classesStarted == classes) {
+            @Override
+            public synchronized void executionStarted(TestIdentifier test) {
+                // a class's first test starts: the class has started well, what its tests say may be shown
+                running.getParent(test).filter(testClasses::contains).map(slots::indexOf).ifPresent(this::ran);
+            }
+
+            /** The tests of this slot have run: what comes after it may be said. */
+            private void ran(int slot) {
+                done.add(slot);
+                while (shown < slots.size() && done.contains(shown)) {
+                    shown++;
+                    List<Runnable> waiting = held.remove(shown);
+                    if (waiting != null) {
+                        waiting.forEach(Runnable::run);
+                    }
+                }
+                if (shown == slots.size() && !allDoneSaid) {
+                    // once the last class has run its last test, the verdict is known: its clean-up need not be waited for
+                    allDoneSaid = true;
                     answers.println(PREFIX + "all-tests-done");
                 }
             }
 
+            private void finished(TestIdentifier test) {
+                int slot = slots.indexOf(test);
+                if (slot < 0) {
+                    return;
+                }
+                // a class that ends (or never ran a test: its set-up failed) is done with all of its tests
+                running.getChildren(test).stream().map(slots::indexOf).filter(child -> child > slot).forEach(done::add);
+                ran(slot);
+            }
+
+            /** Says it now if every slot before this one has run its tests; else once they have. */
+            private void say(int slot, Runnable saying) {
+                if (slot <= shown) {
+                    saying.run();
+                } else {
+                    held.computeIfAbsent(slot, s -> new ArrayList<>()).add(saying);
+                }
+            }
+
             @Override
-            public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+            public synchronized void executionFinished(TestIdentifier test, TestExecutionResult result) {
                 try {
-                    report(test, result);
+                    say(slotOf(test), () -> report(test, result));
                 } finally {
-                    allTestsDone(test);
+                    finished(test);
                 }
             }
 
@@ -263,12 +317,14 @@ public class KataRunner {
                     return;
                 }
                 boolean ok = result.getStatus() == TestExecutionResult.Status.SUCCESSFUL;
+                if (!ok && token.isCancellationRequested()) {
+                    // stopped by an earlier failure: what failed since is the cancellation's doing
+                    return;
+                }
                 if (ok) {
                     passed.incrementAndGet();
                 } else if (test.isTest()) {
                     failed.incrementAndGet();
-                } else if (token.isCancellationRequested()) {
-                    return;
                 }
                 String message = result.getThrowable().map(t -> describe(t, ownClasses)).orElse("");
                 answers.println(PREFIX + "test " + (ok ? "passed" : test.isTest() ? "failed" : "class-failed")
@@ -280,12 +336,14 @@ public class KataRunner {
             }
 
             @Override
-            public void executionSkipped(TestIdentifier test, String reason) {
-                allTestsDone(test);
-                if (test.isTest() && !token.isCancellationRequested()) {
-                    answers.println(PREFIX + "test skipped\t" + escape(reportName(running, test)) + "\t"
-                            + escape(shownName(running, test)) + "\t" + escape(reason));
-                }
+            public synchronized void executionSkipped(TestIdentifier test, String reason) {
+                say(slotOf(test), () -> {
+                    if (test.isTest() && !token.isCancellationRequested()) {
+                        answers.println(PREFIX + "test skipped\t" + escape(reportName(running, test)) + "\t"
+                                + escape(shownName(running, test)) + "\t" + escape(reason));
+                    }
+                });
+                finished(test);
             }
         };
         launcher.execute(LauncherExecutionRequestBuilder.request(plan)

@@ -28,6 +28,13 @@ public final class TestEnv {
         return Map.copyOf(env);
     }
 
+    /** These variables, with one more (or one replaced): {@code TestEnv.with(env, "ENDED_GRACE_MS", "100")}. */
+    public static Map<String, String> with(Map<String, String> env, String name, String value) {
+        Map<String, String> more = new HashMap<>(env);
+        more.put(name, value);
+        return Map.copyOf(more);
+    }
+
     /**
      * Rate limits (step 09 on) that the tests and benchmarks never reach: they log in and connect hundreds
      * of times a minute, all from 127.0.0.1. RateLimitTest sets low ones of its own. Earlier steps ignore them.

@@ -68,7 +68,7 @@ public final class SocketServer implements AutoCloseable {
         this.payload = payload;
         this.strategy = strategy;
         // an ended connection no longer counts its user as online
-        lifetimes = new TokenLifetimes(server, gate, config.clock(), presence::disconnected);
+        lifetimes = new TokenLifetimes(server, gate, config.clock(), config.endedGrace(), presence::disconnected);
 
         // the guide's io.on("connection", ..): runs once authenticate(..) has accepted the connection
         server.addConnectListener(client -> {

@@ -72,7 +72,8 @@ public final class SocketServer implements AutoCloseable {
         this.payload = payload;
         this.strategy = strategy;
         // an ended connection no longer counts its user as online
-        lifetimes = new TokenLifetimes(server, gate, config.clock(), config.refresh().expiringAhead(), presence::disconnected);
+        lifetimes = new TokenLifetimes(server, gate, config.clock(), config.endedGrace(), config.refresh().expiringAhead(),
+                presence::disconnected);
 
         // the guide's io.on("connection", ..): runs once authenticate(..) has accepted the connection
         server.addConnectListener(client -> {

@@ -31,14 +31,14 @@ public final class TokenLifetimes {
     public static final String SESSION_ENDED = "session_ended";
     /** The event that tells a client to send a fresh token soon, with how many milliseconds its token has left. */
     public static final String TOKEN_EXPIRING = "token_expiring";
-    /** How long an ended connection stays open, so that the {@code session_ended} event reaches a polling client. */
-    private static final Duration ENDED_GRACE = Duration.ofMillis(500);
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenLifetimes.class);
 
     private final SocketIOServer server;
     private final ConnectGate gate;
     private final Clock clock;
+    /** How long an ended connection stays open, so that the {@code session_ended} event reaches a polling client (ENDED_GRACE_MS). */
+    private final Duration endedGrace;
     private final Duration expiringAhead;
     /** Told of each connection that is no longer its user's (step 10: presence). */
     private final Consumer<User> onEnded;
@@ -53,10 +53,12 @@ public final class TokenLifetimes {
         }
     }
 
-    public TokenLifetimes(SocketIOServer server, ConnectGate gate, Clock clock, Duration expiringAhead, Consumer<User> onEnded) {
+    public TokenLifetimes(SocketIOServer server, ConnectGate gate, Clock clock, Duration endedGrace, Duration expiringAhead,
+            Consumer<User> onEnded) {
         this.server = server;
         this.gate = gate;
         this.clock = clock;
+        this.endedGrace = endedGrace;
         this.expiringAhead = expiringAhead;
         this.onEnded = onEnded;
         timers = new ScheduledThreadPoolExecutor(1, runnable -> {
@@ -140,7 +142,7 @@ public final class TokenLifetimes {
         // and the close a moment later: netty-socketio's close drops what a polling client has not fetched
         // yet, so a close at once would often cut the event off (a client that reads it and disconnects by
         // itself, as the page does, ends it sooner)
-        gate.closeAfter(client, ENDED_GRACE);
+        gate.closeAfter(client, endedGrace);
     }
 
     /** The connection is no longer its user's: it leaves their room, gets no event, and its expiry timer goes. */

@@ -16,14 +16,16 @@ import javax.crypto.SecretKey;
  * Socket.IO): a connection that stops answering pings is dropped after their sum, and
  * {@code CONNECT_TIMEOUT_MS} (default 45000, Node's {@code connectTimeout}): how long a session may
  * stay open without completing an authenticated Socket.IO CONNECT, and {@code TOKEN_LIFETIME} (default
- * 3600, in seconds): how long a token from /login is valid, and so how long a connection opened with it lives.
+ * 3600, in seconds): how long a token from /login is valid, and so how long a connection opened with it lives;
+ * a connection that its token ends (expired, logged out) is told why, and closed {@code ENDED_GRACE_MS} later
+ * (default 500), so that a polling client fetches why before the close drops it.
  *
  * <p>Rate limits ({@link RateLimits}), each a number of requests per minute from one client address, or
  * for one username: {@code LOGIN_LIMIT_PER_USER} (default 10), {@code LOGIN_LIMIT_PER_ADDRESS} (120),
  * {@code LOGOUT_LIMIT_PER_ADDRESS} (60) and {@code HANDSHAKE_LIMIT_PER_ADDRESS} (300, Socket.IO handshakes).
  */
 public record Config(String host, int port, int ioPort, Path webDir, SecretKey signingKey, boolean randomKey, Clock clock,
-        Duration pingInterval, Duration pingTimeout, Duration connectTimeout, Duration tokenLifetime, Limits limits) {
+        Duration pingInterval, Duration pingTimeout, Duration connectTimeout, Duration tokenLifetime, Duration endedGrace, Limits limits) {
 
     /** How many requests per minute each key may make (see {@link RateLimits}). */
     public record Limits(int loginsPerUser, int loginsPerAddress, int logoutsPerAddress, int handshakesPerAddress) {
@@ -44,6 +46,7 @@ public record Config(String host, int port, int ioPort, Path webDir, SecretKey s
                 millis(env, "PING_TIMEOUT_MS", 20_000),
                 millis(env, "CONNECT_TIMEOUT_MS", 45_000),
                 seconds(env, "TOKEN_LIFETIME", 3600),
+                millis(env, "ENDED_GRACE_MS", 500),
                 limits(env));
     }
 
@@ -64,7 +67,7 @@ public record Config(String host, int port, int ioPort, Path webDir, SecretKey s
     /** The same configuration with another clock: tests use a fixed one to check exact times. */
     public Config withClock(Clock other) {
         return new Config(host, port, ioPort, webDir, signingKey, randomKey, other, pingInterval, pingTimeout, connectTimeout, tokenLifetime,
-                limits);
+                endedGrace, limits);
     }
 
     static Duration millis(Map<String, String> env, String name, int fallback) {

@@ -62,7 +62,7 @@ public final class SocketServer implements AutoCloseable {
         presence = new Presence(server);
         this.payload = payload;
         this.strategy = strategy;
-        lifetimes = new TokenLifetimes(server, gate, config.clock(), user -> { });
+        lifetimes = new TokenLifetimes(server, gate, config.clock(), config.endedGrace(), user -> { });
 
         // the guide's io.on("connection", ..): runs once authenticate(..) has accepted the connection
         server.addConnectListener(client -> {

@@ -25,24 +25,25 @@ public final class TokenLifetimes {
 
     /** The event that tells a client why the server ends its connection: "session expired", "logged out". */
     public static final String SESSION_ENDED = "session_ended";
-    /** How long an ended connection stays open, so that the {@code session_ended} event reaches a polling client. */
-    private static final Duration ENDED_GRACE = Duration.ofMillis(500);
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenLifetimes.class);
 
     private final SocketIOServer server;
     private final ConnectGate gate;
     private final Clock clock;
+    /** How long an ended connection stays open, so that the {@code session_ended} event reaches a polling client (ENDED_GRACE_MS). */
+    private final Duration endedGrace;
     /** Told of each connection that is no longer its user's (step 10: presence). */
     private final Consumer<User> onEnded;
     /** When each connection's token expires: one timer per connection, cancelled when it disconnects. */
     private final ScheduledThreadPoolExecutor timers;
     private final Map<UUID, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
 
-    public TokenLifetimes(SocketIOServer server, ConnectGate gate, Clock clock, Consumer<User> onEnded) {
+    public TokenLifetimes(SocketIOServer server, ConnectGate gate, Clock clock, Duration endedGrace, Consumer<User> onEnded) {
         this.server = server;
         this.gate = gate;
         this.clock = clock;
+        this.endedGrace = endedGrace;
         this.onEnded = onEnded;
         timers = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "socket.io-expiry");
@@ -90,7 +91,7 @@ public final class TokenLifetimes {
         // and the close a moment later: netty-socketio's close drops what a polling client has not fetched
         // yet, so a close at once would often cut the event off (a client that reads it and disconnects by
         // itself, as the page does, ends it sooner)
-        gate.closeAfter(client, ENDED_GRACE);
+        gate.closeAfter(client, endedGrace);
     }
 
     /** The connection is no longer its user's: it leaves their room, gets no event, and its expiry timer goes. */

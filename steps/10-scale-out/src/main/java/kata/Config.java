@@ -16,7 +16,9 @@ import javax.crypto.SecretKey;
  * Socket.IO): a connection that stops answering pings is dropped after their sum, and
  * {@code CONNECT_TIMEOUT_MS} (default 45000, Node's {@code connectTimeout}): how long a session may
  * stay open without completing an authenticated Socket.IO CONNECT, and {@code TOKEN_LIFETIME} (default
- * 3600, in seconds): how long a token from /login is valid, and so how long a connection opened with it lives.
+ * 3600, in seconds): how long a token from /login is valid, and so how long a connection opened with it lives;
+ * a connection that its token ends (expired, logged out) is told why, and closed {@code ENDED_GRACE_MS} later
+ * (default 500), so that a polling client fetches why before the close drops it.
  *
  * <p>Several nodes: {@code REDIS_URL} (e.g. redis://127.0.0.1:6379; unset: one node alone, in memory)
  * joins this node to every other node with the same Redis, {@code PRESENCE_LEASE_MS} (default 6000)
@@ -34,7 +36,7 @@ import javax.crypto.SecretKey;
  * Each node counts for itself.
  */
 public record Config(String host, int port, int ioPort, Path webDir, SecretKey signingKey, boolean randomKey, Clock clock,
-        Duration pingInterval, Duration pingTimeout, Duration connectTimeout, Duration tokenLifetime, String redisUrl,
+        Duration pingInterval, Duration pingTimeout, Duration connectTimeout, Duration tokenLifetime, Duration endedGrace, String redisUrl,
         Duration presenceLease, Duration redisOutageLog, String redisPrefix, int publicPort, int publicIoPort, Limits limits) {
 
     /** How many requests per minute each key may make (see {@link RateLimits}). */
@@ -56,6 +58,7 @@ public record Config(String host, int port, int ioPort, Path webDir, SecretKey s
                 millis(env, "PING_TIMEOUT_MS", 20_000),
                 millis(env, "CONNECT_TIMEOUT_MS", 45_000),
                 seconds(env, "TOKEN_LIFETIME", 3600),
+                millis(env, "ENDED_GRACE_MS", 500),
                 redisUrl(env),
                 millis(env, "PRESENCE_LEASE_MS", 6_000),
                 millis(env, "REDIS_OUTAGE_LOG_MS", 10_000),
@@ -111,7 +114,7 @@ public record Config(String host, int port, int ioPort, Path webDir, SecretKey s
     /** The same configuration with another clock: tests use a fixed one to check exact times. */
     public Config withClock(Clock other) {
         return new Config(host, port, ioPort, webDir, signingKey, randomKey, other, pingInterval, pingTimeout, connectTimeout, tokenLifetime,
-                redisUrl, presenceLease, redisOutageLog, redisPrefix, publicPort, publicIoPort, limits);
+                endedGrace, redisUrl, presenceLease, redisOutageLog, redisPrefix, publicPort, publicIoPort, limits);
     }
 
     static Duration millis(Map<String, String> env, String name, int fallback) {

@@ -14,12 +14,17 @@ import kata.harness.TokenForge;
 import org.json.JSONObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Step 11: a live connection outlives its first token. Tokens live 3 s here (TOKEN_LIFETIME), and the
  * connection is told {@code token_expiring} 1.5 s before its token expires; with a fresh token of the same
  * login ({@code reauth}), it lives until that one expires. Without one, it ends at {@code exp} as in step 09.
+ *
+ * <p>Those seconds are real ones, from the login on: it runs alone, not beside the other classes (which run
+ * at the same time), so that a machine kept busy by them does not eat its tokens' lives before they connect.
  */
+@Isolated
 class ReauthTest {
 
     private static final Duration AHEAD = Duration.ofMillis(1500);
