@@ -2,10 +2,7 @@ package kata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,14 +71,9 @@ class BroadcastTest {
         try (Socket socket = new Socket("127.0.0.1", app.socketPort())) {
             socket.setSoTimeout((int) Connection.PATIENCE.toMillis());
             // what a browser, and the Node client, send: an offer of permessage-deflate
-            String upgrade = "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
-                    + "Host: 127.0.0.1:" + app.socketPort() + "\r\n"
-                    + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                    + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
-                    + "Authorization: Bearer " + token + "\r\n\r\n";
-            socket.getOutputStream().write(upgrade.getBytes(StandardCharsets.US_ASCII));
-            String head = readHead(socket.getInputStream());
+            socket.getOutputStream().write(RawUpgrades.request(app.socketPort(), token,
+                    "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"));
+            String head = RawUpgrades.readHead(socket.getInputStream());
 
             assertThat(head).as("the server's answer to a websocket upgrade").startsWith("HTTP/1.1 101");
             assertThat(head.toLowerCase(Locale.ROOT)).as("the server's answer to a websocket upgrade that offers compression: a"
@@ -89,18 +81,6 @@ class BroadcastTest {
                     + " compress either); see plumbing/src/main/java/kata/plumbing/SocketIoWorkarounds.java")
                     .doesNotContain("sec-websocket-extensions");
         }
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            head.append((char) b);
-        }
-        return head.toString();
     }
 
     /** A payload of its own per event, with what JSON must escape and what is not ASCII. */

@@ -216,12 +216,8 @@ class SlowConsumerTest {
             socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
             socket.setSoTimeout((int) PATIENCE.toMillis());
             Websocket ws = new Websocket(socket);
-            ws.out.write(("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
-                    + "Host: 127.0.0.1:" + port + "\r\n"
-                    + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                    + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            String head = ws.readHead();
+            ws.out.write(RawUpgrades.request(port, token, ""));
+            String head = RawUpgrades.readHead(ws.in);
             if (!head.startsWith("HTTP/1.1 101")) {
                 throw new IOException("the websocket upgrade was answered: " + head);
             }
@@ -331,14 +327,6 @@ class SlowConsumerTest {
         private String readText() throws IOException {
             in.readUnsignedByte();
             return new String(readPayload(), StandardCharsets.UTF_8);
-        }
-
-        private String readHead() throws IOException {
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                head.append((char) in.readUnsignedByte());
-            }
-            return head.toString();
         }
 
         /** A text frame, masked as a client's must be. */

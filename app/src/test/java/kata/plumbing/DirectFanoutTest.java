@@ -135,10 +135,7 @@ class DirectFanoutTest {
             room.sendEvent("seq", 2 * i + 1);
         }
 
-        for (Connection fan : fans) {
-            assertThat(payloads(fan.awaitEvents("seq", 2 * rounds, ALL_WITHIN))).as("what " + fan.transports()
-                    + " got, in order: its own events and the room's interleaved as they were sent" + WHERE).isEqualTo(numbers(2 * rounds));
-        }
+        assertAllInOrder(fans, 2 * rounds, "its own events and the room's interleaved as they were sent");
     }
 
     @Test
@@ -149,10 +146,7 @@ class DirectFanoutTest {
         // that loop are written to at once, the others from a task, each after its own events
         assertThat(fans.get(0).ask("burst", "from-a-loop")).as("the server's answer to burst").isEqualTo(String.valueOf(BURST));
 
-        for (Connection fan : fans) {
-            assertThat(payloads(fan.awaitEvents("seq", 2 * BURST, ALL_WITHIN))).as("what " + fan.transports()
-                    + " got, in order, from a listener's broadcasts" + WHERE).isEqualTo(numbers(2 * BURST));
-        }
+        assertAllInOrder(fans, 2 * BURST, "a listener's broadcasts");
     }
 
     @Test
@@ -420,6 +414,14 @@ class DirectFanoutTest {
         } finally {
             frame.release();
             channel.finishAndReleaseAll();
+        }
+    }
+
+    /** Each connection got the "seq" events 0 to {@code count - 1}, in that order. */
+    private static void assertAllInOrder(List<Connection> fans, int count, String what) {
+        for (Connection fan : fans) {
+            assertThat(payloads(fan.awaitEvents("seq", count, ALL_WITHIN))).as("what " + fan.transports()
+                    + " got, in order: " + what + WHERE).isEqualTo(numbers(count));
         }
     }
 
