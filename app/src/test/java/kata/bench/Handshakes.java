@@ -33,7 +33,8 @@ import kata.bench.Fanout.Server;
  * operations. Linux only.
  *
  * <p>Settings: {@code HANDSHAKES_N} operations per phase (3,000), {@code HANDSHAKES_WARMUP} warm-up runs of
- * the app (12), {@code HANDSHAKES_ROUNDS} measured rounds (5).
+ * the app (12), {@code HANDSHAKES_ROUNDS} measured rounds (5), {@code HANDSHAKES_PHASES} the phases to run
+ * (all six; e.g. {@code connect-polling} for the one an A/B is about).
  */
 public final class Handshakes {
 
@@ -62,6 +63,14 @@ public final class Handshakes {
         int n = setting("HANDSHAKES_N", 3000);
         int warmup = setting("HANDSHAKES_WARMUP", 12);
         int rounds = setting("HANDSHAKES_ROUNDS", 5);
+        String phases = System.getenv("HANDSHAKES_PHASES");
+        if (phases != null && !phases.isBlank()) {
+            List<String> chosen = List.of(phases.trim().split("\\s*,\\s*"));
+            if (!PHASES.keySet().containsAll(chosen)) {
+                throw new IllegalArgumentException("HANDSHAKES_PHASES: phases of " + PHASES.keySet() + ", not " + chosen);
+            }
+            PHASES.keySet().retainAll(chosen);
+        }
         System.out.printf("%s; %d cores, Java %s, %s; %d operations a phase, %d warm-up runs of the app, %d rounds; load %s%n",
                 Instant.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 "Node " + Fanout.nodeVersion(), n, warmup, rounds, Fanout.loadAverage());

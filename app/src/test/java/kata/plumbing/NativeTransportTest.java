@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.corundumstudio.socketio.SocketIOServer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultithreadEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import kata.harness.Connection;
 import kata.harness.Connection.Mode;
@@ -46,6 +49,26 @@ class NativeTransportTest {
     }
 
     @Test
+    void the_server_has_one_event_loop_per_core_and_one_that_accepts() throws Exception {
+        SocketIOServer server = BareServers.server(true);
+        try {
+            Channel listening = start(server);
+            assertThat(loops(listening.eventLoop().parent())).as("event loops that accept: one listening socket needs one."
+                    + " Open plumbing/src/main/java/kata/plumbing/NativeTransport.java").isEqualTo(1);
+            assertThat(loops(workers(server))).as("event loops that serve the connections: one per core."
+                    + " Open plumbing/src/main/java/kata/plumbing/NativeTransport.java").isEqualTo(Runtime.getRuntime().availableProcessors());
+        } finally {
+            stopInTheBackground(server);
+        }
+    }
+
+    @Test
+    void an_app_that_chose_its_number_of_event_loops_keeps_it() {
+        assertThat(NativeTransport.eventLoops(3)).isEqualTo(3);
+        assertThat(NativeTransport.eventLoops(0)).isEqualTo(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
     void the_library_alone_listens_on_nio() {
         SocketIOServer server = BareServers.server(false);
         try {
@@ -62,6 +85,17 @@ class NativeTransportTest {
         stopping.start();
     }
 
+
+    private static int loops(EventLoopGroup group) {
+        return ((MultithreadEventLoopGroup) group).executorCount();
+    }
+
+    /** The library keeps its group of event loops to itself. */
+    private static EventLoopGroup workers(SocketIOServer server) throws ReflectiveOperationException {
+        Field field = SocketIOServer.class.getDeclaredField("workerGroup");
+        field.setAccessible(true);
+        return (EventLoopGroup) field.get(server);
+    }
 
     private static Channel start(SocketIOServer server) {
         return ((ChannelFuture) server.startAsync().awaitUninterruptibly()).channel();
