@@ -12,6 +12,7 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -246,6 +247,18 @@ public class KataRunner {
                 running = testPlan;
             }
 
+            /** KATA_TRACE=file: when each class and test starts and ends, in ms from the run's start, added to that file (for authors). */
+            private void trace(String what, TestIdentifier test) {
+                if (TRACE != null) {
+                    try {
+                        Files.writeString(Path.of(TRACE), "+" + millis(start) + " ms " + what + " " + test.getDisplayName() + "\n",
+                                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+
             private int slotOf(TestIdentifier test) {
                 for (TestIdentifier at = test; at != null; at = running.getParent(at).orElse(null)) {
                     int slot = slots.indexOf(at);
@@ -258,6 +271,7 @@ public class KataRunner {
 
             @Override
             public synchronized void executionStarted(TestIdentifier test) {
+                trace("started", test);
                 // a class's first test starts: the class has started well, what its tests say may be shown
                 running.getParent(test).filter(testClasses::contains).map(slots::indexOf).ifPresent(this::ran);
             }
@@ -300,6 +314,7 @@ public class KataRunner {
 
             @Override
             public synchronized void executionFinished(TestIdentifier test, TestExecutionResult result) {
+                trace("finished", test);
                 try {
                     say(slotOf(test), () -> report(test, result));
                 } finally {
@@ -446,6 +461,8 @@ public class KataRunner {
             }
         }
     }
+
+    static final String TRACE = System.getenv("KATA_TRACE");
 
     static long millis(long start) {
         return (System.nanoTime() - start) / 1_000_000;

@@ -29,19 +29,38 @@ final class Classpaths {
      * the poms have not changed since Maven was last asked.
      */
     static List<String> classpath(String module, String scope) {
-        String key = module.replace('/', '_') + "-" + scope;
-        Path cached = HOME.resolve("classpath").resolve(key + ".txt");
-        String stamp = pomStamp(module);
-        Path stampFile = HOME.resolve("classpath").resolve(key + ".stamp");
-        if (Files.isRegularFile(cached) && Files.isRegularFile(stampFile) && read(stampFile).equals(stamp)) {
+        List<String> jars = cached(module, scope);
+        if (jars != null) {
+            return jars;
+        }
+        resolveClasspaths(List.of(module), scope, false);
+        return splitClasspath(read(HOME.resolve("classpath").resolve(key(module, scope) + ".txt")));
+    }
+
+    /** Asks Maven once for the classpaths of those of these modules that .kata/classpath/ lacks (or has for other poms). */
+    static void resolveMissing(List<String> modules, String scope) {
+        List<String> missing = modules.stream().filter(module -> cached(module, scope) == null).toList();
+        if (!missing.isEmpty()) {
+            resolveClasspaths(missing, scope, false);
+        }
+    }
+
+    /** The cached classpath, or null when there is none for the poms as they are, or one of its jars is gone. */
+    private static List<String> cached(String module, String scope) {
+        Path cached = HOME.resolve("classpath").resolve(key(module, scope) + ".txt");
+        Path stampFile = HOME.resolve("classpath").resolve(key(module, scope) + ".stamp");
+        if (Files.isRegularFile(cached) && Files.isRegularFile(stampFile) && read(stampFile).equals(pomStamp(module))) {
             List<String> jars = splitClasspath(read(cached));
             // a cleaned Maven repository (or another one) means asking again
             if (jars.stream().allMatch(j -> Files.exists(Path.of(j)))) {
                 return jars;
             }
         }
-        resolveClasspaths(List.of(module), scope, false);
-        return splitClasspath(read(cached));
+        return null;
+    }
+
+    private static String key(String module, String scope) {
+        return module.replace('/', '_') + "-" + scope;
     }
 
     static List<String> splitClasspath(String text) {
@@ -68,7 +87,7 @@ final class Classpaths {
             throw new Problem("Maven could not resolve the classpath (above). On a first run Maven needs the network; ./kata prepare fetches everything once.");
         }
         for (String module : modules) {
-            String key = module.replace('/', '_') + "-" + scope;
+            String key = key(module, scope);
             Path dir = HOME.resolve("classpath");
             try {
                 Files.createDirectories(dir);

@@ -7,19 +7,16 @@ import java.time.Duration;
 import kata.harness.Connection;
 import kata.harness.Connection.Mode;
 import kata.harness.Http;
-import kata.harness.NodeProcess;
 import kata.harness.Reply;
 import kata.harness.RedisServer;
 import kata.harness.RunningApp;
 import kata.harness.Sockets;
 import kata.harness.TestClock;
 import kata.harness.TestEnv;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -38,20 +35,6 @@ class LogoutAcrossNodesTest {
     @RegisterExtension
     @Order(0)
     static final RedisServer redis = new RedisServer();
-
-    /** Node C, in a JVM of its own, for the logout while Redis is away: it starts with the class, beside A and B. */
-    private static NodeProcess nodeC;
-
-    @RegisterExtension
-    @Order(1)
-    static final BeforeAllCallback startNodeC = context -> nodeC = NodeProcess.start("C", Nodes.joining(redis, TestEnv.variables()));
-
-    @AfterAll
-    static void stopNodeC() {
-        if (nodeC != null) {
-            nodeC.kill();
-        }
-    }
 
     @RegisterExtension
     @Order(2)
@@ -120,32 +103,36 @@ class LogoutAcrossNodesTest {
 
     @Test
     @Order(3)
-    void a_logout_while_redis_is_away_is_refused_and_changes_nothing_even_when_its_node_then_dies() {
-        // node C in a JVM of its own, to be killed -9: whatever it answered must hold without it
-        try (NodeProcess nodeC = LogoutAcrossNodesTest.nodeC.awaitRunning()) {
-            String token = nodeC.http().login("john", "changeit");
-            Connection johnOnB = onB.connect(token);
-
+    void a_logout_while_redis_is_away_is_refused_and_changes_nothing_even_when_its_node_then_stops() {
+        // node C, stopped before Redis is back: whatever it answered must hold without it
+        App nodeC = App.start(Config.fromEnvironment(Nodes.joining(redis, TestEnv.variables())));
+        Http onC = new Http("http://localhost:" + nodeC.httpPort(), Duration.ofSeconds(5));
+        Reply logout;
+        String token;
+        Connection johnOnB;
+        try {
+            token = onC.login("john", "changeit");
+            johnOnB = onB.connect(token);
             redis.stop();
-            Reply logout;
             try {
-                logout = nodeC.http().postWithToken("/logout", token);
-                nodeC.kill();
+                logout = onC.postWithToken("/logout", token);
             } finally {
-                redis.start();
+                nodeC.close();
             }
-            // a 200 would promise that every node will know; with Redis away, that cannot be kept
-            assertThat(logout).whereToLook(Nodes.REVOCATIONS + ": a logout is answered 200 only once Redis has stored it;"
-                    + " when Redis does not answer, refuse it with 503 and change nothing").hasJsonError(503);
-            assertThat(nodeB.http().getWithToken("/self", token)).as("nothing changed, as the 503 said: the token still works on B")
-                    .hasStatus(200);
-
-            // once Redis answers again (Redisson reconnects within seconds), the same logout works, on B
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> nodeB.http().postWithToken("/logout", token).status() != 503);
-            johnOnB.awaitEvent("session_ended", "the logout on B, once Redis was back");
-            awaitRefusedOn(nodeA.http(), token, "B stored the logout once Redis was back: A hears of it, or reads it within a second");
+        } finally {
+            redis.start();
         }
+        // a 200 would promise that every node will know; with Redis away, that cannot be kept
+        assertThat(logout).whereToLook(Nodes.REVOCATIONS + ": a logout is answered 200 only once Redis has stored it;"
+                + " when Redis does not answer, refuse it with 503 and change nothing").hasJsonError(503);
+        assertThat(nodeB.http().getWithToken("/self", token)).as("nothing changed, as the 503 said: the token still works on B")
+                .hasStatus(200);
+
+        // once Redis answers again (Redisson reconnects within seconds), the same logout works, on B
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .until(() -> nodeB.http().postWithToken("/logout", token).status() != 503);
+        johnOnB.awaitEvent("session_ended", "the logout on B, once Redis was back");
+        awaitRefusedOn(nodeA.http(), token, "B stored the logout once Redis was back: A hears of it, or reads it within a second");
     }
 
     @Test

@@ -35,6 +35,15 @@ final class Nodes {
         return RunningApp.of(env -> App.start(Config.fromEnvironment(joining(redis, env))), App::httpPort).withSocketPort(App::ioPort);
     }
 
+    /** The same, with some settings of its own (a test's shorter leases, for instance). */
+    static RunningApp<App> node(RedisServer redis, Map<String, String> settings) {
+        return RunningApp.of(env -> {
+            Map<String, String> node = joining(redis, env);
+            node.putAll(settings);
+            return App.start(Config.fromEnvironment(node));
+        }, App::httpPort).withSocketPort(App::ioPort);
+    }
+
     /** The same, on a clock of the test's: by which its leases are scored, and the others' read. */
     static RunningApp<App> node(RedisServer redis, Clock clock) {
         return RunningApp.of(env -> App.start(Config.fromEnvironment(joining(redis, env)).withClock(clock)), App::httpPort)

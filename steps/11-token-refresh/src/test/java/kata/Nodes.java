@@ -1,5 +1,6 @@
 package kata;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import kata.harness.RedisServer;
@@ -18,12 +19,17 @@ final class Nodes {
 
     /** An in-process node of the app, for a test class. */
     static RunningApp<App> node(RedisServer redis) {
+        return node(redis, Clock.systemUTC());
+    }
+
+    /** The same, on a clock of the test's (the nodes of a test share it: the grace is read against it). */
+    static RunningApp<App> node(RedisServer redis, Clock clock) {
         return RunningApp.of(env -> {
             Map<String, String> node = new HashMap<>(env);
             node.put("REDIS_URL", redis.url());
             node.put("REDIS_OUTAGE_LOG_MS", "1000");
             node.put("REFRESH_REUSE_GRACE_MS", String.valueOf(GRACE.toMillis()));
-            return App.start(Config.fromEnvironment(node));
+            return App.start(Config.fromEnvironment(node).withClock(clock));
         }, App::httpPort).withSocketPort(App::ioPort);
     }
 }

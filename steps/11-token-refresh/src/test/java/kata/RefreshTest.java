@@ -12,6 +12,7 @@ import kata.harness.RunningApp;
 import kata.harness.Sockets;
 import kata.harness.TestClock;
 import kata.harness.TokenForge;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * whole login is revoked: its refresh token, its access tokens, its connections. The app runs on a clock
  * the tests move, to see a day pass without waiting for it.
  */
+@Order(1)
 class RefreshTest {
 
     private static final TestClock clock = TestClock.stopped();
