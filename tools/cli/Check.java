@@ -99,7 +99,9 @@ final class Check {
         }
         section("Every test, against the solutions and the finished app");
         List<String> mvn = new ArrayList<>(mavenCommand());
-        mvn.addAll(List.of("test", "-Psolution"));
+        // two modules at a time: their tests mostly wait (for the network, a browser, a clock), each on its own
+        // ports, Redis and app, and each waits for an event with a bound, so that a busier machine is slower, not wrong
+        mvn.addAll(List.of("-T", "2", "test", "-Psolution"));
         if (exec(mvn, ROOT, null) != 0) {
             return 1;
         }

@@ -20,6 +20,7 @@ import kata.harness.LogCapture;
 import kata.harness.RunningApp;
 import kata.harness.Sockets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * them is left on the server, the log has no warning about them, and jane, connected all along,
  * noticed nothing.
  */
+@Isolated
 class ChurnTest {
 
     static final int CYCLES = 1_000;

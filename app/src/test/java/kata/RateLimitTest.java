@@ -18,6 +18,7 @@ import kata.harness.Sockets;
 import kata.harness.TestClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * JSON reason, before any password or token is checked. The app runs with low limits, on a clock that
  * stands still unless a test moves it: the waits it announces are exact, and a minute passes at once.
  */
+@Isolated
 class RateLimitTest {
 
     private static final String RATE_LIMITS = "solutions/09-token-lifetime/src/main/java/kata/RateLimits.java (carried to 10)";

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import kata.harness.LogCapture;
 import kata.harness.RedisServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redisson.client.codec.StringCodec;
 
@@ -17,6 +18,7 @@ import org.redisson.client.codec.StringCodec;
  * up holds no other back, a full queue drops what does not fit, counted and said as a full queue (not as
  * Redis not answering), and what was queued goes out once the writer moves again.
  */
+@Isolated
 class RedisWriterTest {
 
     @RegisterExtension

@@ -24,6 +24,7 @@ import kata.plumbing.SlowConsumers;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 // the largest backlog the server saw is one figure for the whole app: the test that asserts it runs first, before
 // the one that sends to jane's paused client as fast as it can
+@Isolated
 @TestMethodOrder(OrderAnnotation.class)
 class SlowConsumerTest {
 

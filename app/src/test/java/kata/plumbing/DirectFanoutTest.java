@@ -44,6 +44,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * keeps each connection's order, reaches polling connections, and leaks nothing:
  * plumbing/src/main/java/kata/plumbing/DirectFanout.java.
  */
+@Isolated
 class DirectFanoutTest {
 
     private static final String WHERE = " (plumbing/src/main/java/kata/plumbing/DirectFanout.java)";
