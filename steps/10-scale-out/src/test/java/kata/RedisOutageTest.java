@@ -134,17 +134,20 @@ class RedisOutageTest {
         await().atMost(Connection.PATIENCE).pollInterval(Duration.ofMillis(10)).until(() -> johnOnA.events("foo").size() > before);
 
         // the outage is logged once per interval, not once per failed command: over 0.8 s each node fails three
-        // commands or more (a heartbeat every 200 ms, each failing after Redisson's retry), and may say so once. The log is the whole JVM's, where the nodes of the classes that run
-        // beside this one log about their own Redis: only this class's lines count
+        // commands or more (a heartbeat every 200 ms, each failing after Redisson's retry), and may say so once, or
+        // twice if a command sent before the stop is answered after another failed (then "answers again" starts
+        // over). The log is the whole JVM's, where the nodes of the classes beside this one log about their own
+        // Redis: only this class's lines count
         String doesNotAnswer = "Redis at " + redis.url() + " does not answer";
         log.awaitLine(doesNotAnswer);
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
                 .until(() -> Duration.ofNanos(System.nanoTime() - stopped).toMillis() >= 800);
         long millis = Duration.ofNanos(System.nanoTime() - stopped).toMillis();
         long lines = log.lines().stream().filter(line -> line.contains(doesNotAnswer)).count();
-        long allowed = 2 * (1 + millis / LOG_INTERVAL.toMillis());
+        long allowed = 2 * (2 + millis / LOG_INTERVAL.toMillis());
         assertThat(lines).as("lines that say Redis does not answer, " + millis + " ms into the outage, with one line in "
-                + LOG_INTERVAL.toMillis() + " ms at most per node, two nodes. Open " + Nodes.ADAPTER + ": a failed command goes to RedisOutage, which logs\n"
+                + LOG_INTERVAL.toMillis() + " ms at most per node (and one more), two nodes. Open " + Nodes.ADAPTER
+                + ": a failed command goes to RedisOutage, which logs\n"
                 + log.text()).isBetween(1L, allowed);
         assertThat(log.text()).as("no stack trace in the log").doesNotContain("\tat ");
 

@@ -18,13 +18,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Step 11: a live connection outlives its first token. Told {@code token_expiring}, it sends a fresh token of
  * the same login ({@code reauth}) and lives until that one expires; a token of another user or login, an older
  * one or none is refused and ends it. The app's clock stands still ({@link StoppedClockApp}): a test moves it to
- * {@link #LEFT} before a token's exp and connects with it. An hour passes in a second, never with a sleep.
+ * {@link StoppedClockApp#LEFT} before a token's exp and connects with it. An hour passes in a second, never with a sleep.
  */
 @Order(3)
 class ReauthTest {
-
-    /** What is left of a token's life, by the app's clock, when its connection opens. */
-    private static final Duration LEFT = Duration.ofMillis(1000);
 
     private static final StoppedClockApp stopped = new StoppedClockApp();
 
@@ -41,20 +38,20 @@ class ReauthTest {
     @Test
     void after_a_good_reauth_the_connection_outlives_its_first_token_then_ends_at_the_new_one() {
         Login login = Logins.login(app.http(), "john");
-        stopped.nearItsEnd(login.token(), LEFT);
+        stopped.nearItsEnd(login.token(), StoppedClockApp.LEFT);
         long connecting = System.nanoTime();
         Connection john = sockets.connectWithPayload(login.token());
         john.awaitEvent(TokenLifetimes.TOKEN_EXPIRING, Duration.ofSeconds(3), "");
         Login fresh = Logins.refreshed(app.http(), login.refreshToken());
         // the fresh token lives an hour from here: the clock moves on to 1.5 s before its end, past the first one's
-        stopped.nearItsEnd(fresh.token(), LEFT.multipliedBy(3).dividedBy(2));
+        stopped.nearItsEnd(fresh.token(), StoppedClockApp.LEFT.multipliedBy(3).dividedBy(2));
 
         String answer = reauth(john, fresh.token());
 
         assertThat(answer).as("the ack of a good reauth. Open " + Logins.REAUTH)
                 .isEqualTo("{\"expiresAt\":" + StoppedClockApp.expiryOf(fresh.token()).toEpochMilli() + "}");
         // the first token's end, by the real time, was LEFT after the connection opened
-        Duration pastFirstExp = LEFT.plusMillis(300).minusNanos(System.nanoTime() - connecting);
+        Duration pastFirstExp = StoppedClockApp.LEFT.plusMillis(300).minusNanos(System.nanoTime() - connecting);
         if (!pastFirstExp.isNegative()) {
             john.assertNoEvent("session_ended", pastFirstExp, "the connection was renewed: its first token's exp is not its end."
                     + " Open " + Logins.REAUTH);

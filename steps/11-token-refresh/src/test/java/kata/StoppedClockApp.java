@@ -15,6 +15,9 @@ import kata.harness.TokenForge;
  */
 final class StoppedClockApp {
 
+    /** What is left of a token's life, by the app's clock, when a test's connection opens. */
+    static final Duration LEFT = Duration.ofMillis(1000);
+
     /** How long before its token's exp a connection is told {@code token_expiring} (TOKEN_EXPIRING_AHEAD_MS). */
     static final Duration AHEAD = Duration.ofMillis(500);
 
