@@ -105,20 +105,15 @@ class LogoutAcrossNodesTest {
     @Order(3)
     void a_logout_while_redis_is_away_is_refused_and_changes_nothing_even_when_its_node_then_stops() {
         // node C, stopped before Redis is back: whatever it answered must hold without it
-        App nodeC = App.start(Config.fromEnvironment(Nodes.joining(redis, TestEnv.variables())));
-        Http onC = new Http("http://localhost:" + nodeC.httpPort(), Duration.ofSeconds(5));
         Reply logout;
         String token;
         Connection johnOnB;
-        try {
+        try (App nodeC = App.start(Config.fromEnvironment(Nodes.joining(redis, TestEnv.variables())))) {
+            Http onC = new Http("http://localhost:" + nodeC.httpPort(), Duration.ofSeconds(5));
             token = onC.login("john", "changeit");
             johnOnB = onB.connect(token);
             redis.stop();
-            try {
-                logout = onC.postWithToken("/logout", token);
-            } finally {
-                nodeC.close();
-            }
+            logout = onC.postWithToken("/logout", token);
         } finally {
             redis.start();
         }

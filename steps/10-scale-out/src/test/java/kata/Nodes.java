@@ -32,7 +32,7 @@ final class Nodes {
 
     /** An in-process node of the app, for a test class. */
     static RunningApp<App> node(RedisServer redis) {
-        return RunningApp.of(env -> App.start(Config.fromEnvironment(joining(redis, env))), App::httpPort).withSocketPort(App::ioPort);
+        return node(redis, Map.of());
     }
 
     /** The same, with some settings of its own (a test's shorter leases, for instance). */
