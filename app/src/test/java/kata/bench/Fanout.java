@@ -413,6 +413,28 @@ public final class Fanout {
         return byName;
     }
 
+    /**
+     * How many times the threads of process {@code pid} have been switched out so far (voluntary and not,
+     * from /proc): a server whose threads wait pays a switch each time one is woken.
+     */
+    static long contextSwitches(long pid) throws IOException {
+        long switches = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            switches += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        }
+                    }
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return switches;
+    }
+
     /** CPU time of the server process, of this JVM (the client) and of the whole machine, from /proc. */
     record Sample(long at, double cpuSeconds, double userSeconds, double machineBusySeconds, double ownSeconds, double ownUserSeconds) {
 

@@ -34,7 +34,8 @@ import kata.bench.Fanout.Server;
  *
  * <p>Settings: {@code HANDSHAKES_N} operations per phase (3,000), {@code HANDSHAKES_WARMUP} warm-up runs of
  * the app (12), {@code HANDSHAKES_ROUNDS} measured rounds (5), {@code HANDSHAKES_PHASES} the phases to run
- * (all six; e.g. {@code connect-polling} for the one an A/B is about).
+ * (all six; e.g. {@code connect-polling} for the one an A/B is about: with one phase, the server's context
+ * switches per operation are printed too).
  */
 public final class Handshakes {
 
@@ -76,6 +77,7 @@ public final class Handshakes {
                 "Node " + Fanout.nodeVersion(), n, warmup, rounds, Fanout.loadAverage());
         Map<Server.Kind, List<JsonNode>> runs = new EnumMap<>(Server.Kind.class);
         Map<Server.Kind, Double> compilers = new EnumMap<>(Server.Kind.class);
+        Map<Server.Kind, List<Double>> switches = new EnumMap<>(Server.Kind.class);
         try (Server app = Server.start(Server.Kind.APP, null); Server node = Server.start(Server.Kind.NODE, nodePeer)) {
             for (int i = 0; i < warmup; i++) {
                 load(loadClient, app, n);
@@ -89,7 +91,11 @@ public final class Handshakes {
                 }
                 for (Server server : order) {
                     Map<String, Double> before = Fanout.threadCpu(server.pid());
-                    runs.computeIfAbsent(server.kind, kind -> new ArrayList<>()).add(load(loadClient, server, n));
+                    long switchedBefore = Fanout.contextSwitches(server.pid());
+                    JsonNode run = load(loadClient, server, n);
+                    runs.computeIfAbsent(server.kind, kind -> new ArrayList<>()).add(run);
+                    switches.computeIfAbsent(server.kind, kind -> new ArrayList<>())
+                            .add((Fanout.contextSwitches(server.pid()) - switchedBefore) / (double) operationsOfRun(run));
                     if (server.kind == Server.Kind.APP) {
                         compiling += compilerSeconds(Fanout.threadCpu(server.pid())) - compilerSeconds(before);
                     }
@@ -98,6 +104,23 @@ public final class Handshakes {
             compilers.put(Server.Kind.APP, compiling);
         }
         print(runs, compilers.get(Server.Kind.APP), rounds);
+        if (PHASES.size() == 1) {
+            System.out.printf("Context switches of the server's threads per operation (median): Node %.1f, app %.1f%n",
+                    median(switches.get(Server.Kind.NODE)), median(switches.get(Server.Kind.APP)));
+        }
+    }
+
+    /** The operations of a run's phases, all of them: per phase when the run has one. */
+    private static long operationsOfRun(JsonNode run) {
+        long operations = 0;
+        for (String phase : PHASES.keySet()) {
+            operations += operations(run.path("phases").path(phase));
+        }
+        return Math.max(1, operations);
+    }
+
+    private static long operations(JsonNode phase) {
+        return phase.has("connects") ? phase.path("connects").asLong() : phase.path("ok").asLong() + failed(phase);
     }
 
     /** One run of load.js against {@code server}: its JSON summary. Fails when a check of load.js failed. */
@@ -148,8 +171,7 @@ public final class Handshakes {
     }
 
     private static double cpuMillisPerOperation(JsonNode phase) {
-        long operations = phase.has("connects") ? phase.path("connects").asLong() : phase.path("ok").asLong() + failed(phase);
-        return 1000 * phase.path("server").path("cpu_s").asDouble() / Math.max(1, operations);
+        return 1000 * phase.path("server").path("cpu_s").asDouble() / Math.max(1, operations(phase));
     }
 
     private static long failed(JsonNode phase) {
@@ -161,7 +183,11 @@ public final class Handshakes {
     }
 
     private static double median(List<JsonNode> runs, String phase, Figure figure) {
-        double[] values = runs.stream().mapToDouble(run -> figure.of(run.path("phases").path(phase))).sorted().toArray();
+        return median(runs.stream().map(run -> figure.of(run.path("phases").path(phase))).toList());
+    }
+
+    private static double median(List<Double> figures) {
+        double[] values = figures.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int middle = values.length / 2;
         return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }

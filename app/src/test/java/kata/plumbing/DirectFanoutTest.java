@@ -326,6 +326,9 @@ class DirectFanoutTest {
         Configuration configuration = new Configuration();
         configuration.setHostname("127.0.0.1");
         configuration.setPort(0);
+        // three event loops on any machine (NativeTransport would give two cores one): a room's connections are
+        // spread over several, and the frame reaches those of the other loops by a task of each loop's own
+        configuration.setWorkerThreads(3);
         return configuration;
     }
 

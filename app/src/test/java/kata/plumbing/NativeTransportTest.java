@@ -49,14 +49,17 @@ class NativeTransportTest {
     }
 
     @Test
-    void the_server_has_one_event_loop_per_core_and_one_that_accepts() throws Exception {
+    void the_server_has_one_event_loop_per_two_cores_and_accepts_on_them() throws Exception {
         SocketIOServer server = BareServers.server(true);
         try {
             Channel listening = start(server);
-            assertThat(loops(listening.eventLoop().parent())).as("event loops that accept: one listening socket needs one."
-                    + " Open plumbing/src/main/java/kata/plumbing/NativeTransport.java").isEqualTo(1);
-            assertThat(loops(workers(server))).as("event loops that serve the connections: one per core."
-                    + " Open plumbing/src/main/java/kata/plumbing/NativeTransport.java").isEqualTo(Runtime.getRuntime().availableProcessors());
+            assertThat(loops(workers(server))).as("event loops that serve the connections: one per two cores, at least one."
+                    + " Open plumbing/src/main/java/kata/plumbing/NativeTransport.java")
+                    .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+            assertThat(listening.eventLoop().parent()).as("the group of the event loop that accepts: the loops that serve,"
+                    + " not a group of its own. Open plumbing/src/main/java/kata/plumbing/NativeTransport.java").isSameAs(workers(server));
+            assertThat(accepting(server)).as("the server's group that accepts, which SocketIOServer.stop() shuts down: the group that serves")
+                    .isSameAs(workers(server));
         } finally {
             stopInTheBackground(server);
         }
@@ -65,7 +68,7 @@ class NativeTransportTest {
     @Test
     void an_app_that_chose_its_number_of_event_loops_keeps_it() {
         assertThat(NativeTransport.eventLoops(3)).isEqualTo(3);
-        assertThat(NativeTransport.eventLoops(0)).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(NativeTransport.eventLoops(0)).isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     }
 
     @Test
@@ -90,9 +93,17 @@ class NativeTransportTest {
         return ((MultithreadEventLoopGroup) group).executorCount();
     }
 
-    /** The library keeps its group of event loops to itself. */
+    /** The library keeps its groups of event loops to itself. */
     private static EventLoopGroup workers(SocketIOServer server) throws ReflectiveOperationException {
-        Field field = SocketIOServer.class.getDeclaredField("workerGroup");
+        return group(server, "workerGroup");
+    }
+
+    private static EventLoopGroup accepting(SocketIOServer server) throws ReflectiveOperationException {
+        return group(server, "bossGroup");
+    }
+
+    private static EventLoopGroup group(SocketIOServer server, String name) throws ReflectiveOperationException {
+        Field field = SocketIOServer.class.getDeclaredField(name);
         field.setAccessible(true);
         return (EventLoopGroup) field.get(server);
     }

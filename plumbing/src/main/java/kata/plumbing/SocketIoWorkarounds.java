@@ -97,7 +97,7 @@ public final class SocketIoWorkarounds {
         // first: it replaces the default namespace, which must hold nothing yet
         DirectFanout.install(server);
         releaseDefaultInitializer(server);
-        server.setPipelineFactory(new Pipeline(handshakes, connects, slow));
+        server.setPipelineFactory(new Pipeline(server, handshakes, connects, slow));
         // netty-socketio turns SO_REUSEADDR off (SocketConfig), where the JDK turns it on: a node restarted
         // after a kill -9 could not listen on its port again until the old connections' TIME_WAIT ends
         server.getConfiguration().getSocketConfig().setReuseAddress(true);
@@ -132,7 +132,10 @@ public final class SocketIoWorkarounds {
         private OrphanSessions orphanSessions;
         private ConnectBeforeOpen connectBeforeOpen;
 
-        Pipeline(HandshakeGate handshakes, ConnectGate connects, SlowConsumers slow) {
+        private final SocketIOServer server;
+
+        Pipeline(SocketIOServer server, HandshakeGate handshakes, ConnectGate connects, SlowConsumers slow) {
+            this.server = server;
             this.handshakes = handshakes;
             this.connects = connects;
             this.slow = slow;
@@ -147,6 +150,8 @@ public final class SocketIoWorkarounds {
             // deliveries per second and 105 KB more memory per connection (BENCHMARK.md). This is the
             // server's own copy of the configuration, read by super.start() below.
             configuration.setWebsocketCompression(false);
+            // the server's groups of event loops exist from here on (SocketIOServer.startAsync), and are not yet used
+            NativeTransport.acceptOnTheServingLoops(server);
             super.start(configuration, namespacesHub);
             try {
                 encoder = new EncoderHandler(configuration, new PollAnswerLimit(configuration, configuration.getJsonSupport()));
