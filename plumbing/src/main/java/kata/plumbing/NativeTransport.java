@@ -23,17 +23,18 @@ import org.slf4j.LoggerFactory;
  * 145 system calls each with NIO, 104 with epoll (the guide's Node server: 57). BENCHMARK.md,
  * "Polling first, side by side with Node", has the CPU it saves.
  *
- * <p>Why few loops, and no loop of their own for accepting: a Socket.IO server's loops mostly wait, and a
- * loop that waits is put to sleep and woken for each request, each accepted socket and each task another
- * loop hands it (a polling session's requests come on several sockets, each bound to a loop, and an answer
- * written from another loop than its socket's is such a task). Waking a thread costs about as much as
- * decoding a request: measured on two cores, polling first, after warm-up, a connection cost 16 context switches
- * and 0.90 ms of CPU with two loops and a third to accept, 11 and 0.86 ms with two loops that accept too, 5 and 0.69 ms with one loop that accepts too; the guide's Node server,
- * one thread, 1.5 switches and 1.7 ms. A room's fan-out to 2,000 and 10,000 connections was as fast with
- * one loop as with two (97,000 and 104,000 deliveries/s against 96,000 and 93,000). Half the cores: the
- * other half serve what the event loops do not, Javalin's HTTP requests, the collector and the compiler.
- * An app that sets its own {@code setWorkerThreads} keeps it; {@code -Dkata.ioWorkers=N} sets it for a
- * comparison. BENCHMARK.md, "Fewer event loops, and none of their own to accept".
+ * <p>Why few loops, and no loop of their own for accepting: a Socket.IO server's loops mostly wait, and a loop
+ * that waits is put to sleep and woken for each request, each accepted socket and each task another loop hands
+ * it (a polling session's requests come on several sockets, each bound to a loop, and an answer written from
+ * another loop than its socket's is such a task). Waking a thread costs about as much as decoding a request:
+ * measured on two cores, polling first, after warm-up, a connection cost 16 context switches and 0.90 ms of
+ * CPU with two loops and a third to accept, 11 and 0.86 ms with two loops that accept too, 5 and 0.69 ms with
+ * one loop that accepts too; the guide's Node server, one thread, 1.5 switches and 1.7 ms. A room's fan-out to
+ * 2,000 and 10,000 connections was as fast with one loop as with two (97,000 and 104,000 deliveries/s against
+ * 96,000 and 93,000). Half the cores: the other half serve what the event loops do not, Javalin's HTTP
+ * requests, the collector and the compiler. An app that sets its own {@code setWorkerThreads} keeps it;
+ * {@code -Dkata.ioWorkers=N} sets it for a comparison. BENCHMARK.md, "Fewer event loops, and none of their own
+ * to accept".
  *
  * <p>netty-socketio reads the transport and the number of loops from its own copy of the configuration, made
  * when the server is constructed, and makes its two groups of loops (one to accept, one to serve) when it
