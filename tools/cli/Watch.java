@@ -25,7 +25,7 @@ import java.util.function.Consumer;
 final class Watch {
 
     /** The keys it reads (the handouts' command card shows them too). */
-    static final String KEYS = "Keys (then Enter): r run again, h next hint, q quit.";
+    static final String KEYS = "Keys: Enter runs the tests again, h then Enter shows the next hint, q then Enter quits.";
 
     private Watch() {
     }
@@ -111,7 +111,7 @@ final class Watch {
                     }
                     OUT.println();
                     OUT.println("(" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss"))
-                            + " waiting for a save; r run again, h hint, q quit)");
+                            + " waiting for a save; Enter runs again, h hint, q quit)");
                 }
                 String key = keys.poll(200, TimeUnit.MILLISECONDS);
                 if (key != null) {

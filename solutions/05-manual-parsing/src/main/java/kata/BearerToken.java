@@ -49,8 +49,9 @@ public final class BearerToken {
         }
         return new Token(token);
         // STUB
-        // // No header, or an empty one: NoToken. "Bearer <token>", the scheme in any case, one space, a
-        // // token without spaces (a trailing space is forgiven): Token. Anything else: NotBearer.
+        // // No header, or an empty one: NoToken. "Bearer <token>", the scheme in any case, then one space or more
+        // // (RFC 6750: "Bearer" 1*SP b64token), a token without spaces (spaces after it are forgiven): Token.
+        // // Anything else: NotBearer.
         // throw new Todo("step 05: parse the header in BearerToken.parse (steps/05-manual-parsing/src/main/java/kata/BearerToken.java)");
         // END SOLUTION
     }

@@ -31,7 +31,8 @@ class BearerTokenTest {
         "'bearer abc.def.ghi', abc.def.ghi",
         "'Bearer abc.def.ghi', abc.def.ghi",
         "'BEARER abc.def.ghi', abc.def.ghi",
-        "'Bearer abc.def.ghi ', abc.def.ghi"
+        "'Bearer abc.def.ghi ', abc.def.ghi",
+        "'Bearer  abc.def.ghi', abc.def.ghi"
     })
     void a_bearer_header_gives_its_token(String header, String token) {
         assertThat(BearerToken.parse(header)).as("\"%s\" holds the token \"%s\". Open %s", header, token, FILE)
