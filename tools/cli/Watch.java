@@ -117,6 +117,7 @@ final class Watch {
                 if (key != null) {
                     switch (key) {
                         case "q", "quit", "exit" -> {
+                            OUT.println("Stopped watching step " + step.number() + ": ./kata watch " + step.number() + " to go on.");
                             return;
                         }
                         case "h", "hint" -> {
