@@ -97,7 +97,8 @@ public final class RefreshTokens {
         long counter = Long.parseLong(parts.group(2));
         try {
             return refresh(id, counter);
-        } catch (HttpError e) {
+        } catch (HttpError | Todo e) {
+            // a refusal, or a step's TODO (answered 501 with its text): neither is Redis's
             throw e;
         } catch (RuntimeException e) {
             // step 10: the families are in Redis, which does not answer (the store logs it); no node can decide alone

@@ -78,6 +78,20 @@ class ReauthTest {
     }
 
     @Test
+    void a_connection_of_no_login_cannot_be_renewed() {
+        // a login while Redis was away (step 10) gives an access token that names no login (no "fam"), and no refresh token
+        long now = stopped.clock.instant().getEpochSecond();
+        Connection john = sockets.connectWithPayload(TokenForge.valid(1, "john").claim("iat", now).claim("exp", now + 3600).signed());
+
+        String renewed = reauth(john, TokenForge.valid(1, "john").claim("iat", now).claim("exp", now + 2 * 3600).signed());
+
+        assertThat(renewed).as("a connection whose token names no login, renewed with another such token: nothing ties the two"
+                + " to one login, and no logout of a login would reach the connection. Open " + Logins.REAUTH)
+                .isEqualTo("{\"error\":\"invalid token\"}");
+        assertThat(john.awaitEvent("session_ended").payload()).isEqualTo("invalid token");
+    }
+
+    @Test
     void an_older_token_a_bad_one_or_none_is_refused() {
         Login login = Logins.login(app.http(), "john");
         // a token of the same login that lives two hours by the app's clock, made with the app's secret: a token
