@@ -33,6 +33,18 @@ public interface Families {
         }
     }
 
+    /**
+     * The store could not be asked (step 10: Redis does not answer); it said why in the log. Its own type, so that
+     * only this reads as an outage: any other exception is a bug, and is answered as one.
+     */
+    final class Unavailable extends RuntimeException {
+
+        public Unavailable(RuntimeException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** The calls below throw {@link Unavailable} when the store cannot be asked. */
     void create(String id, Family family);
 
     /** The family, or null when there is none by that id (never was, or forgotten after its lifetime). */

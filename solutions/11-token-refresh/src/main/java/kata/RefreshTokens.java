@@ -78,7 +78,7 @@ public final class RefreshTokens {
         long stamp = revocations.stampOf(user);
         try {
             families.create(family, new Family(user.id(), stamp, 0, now, now, now, false));
-        } catch (RuntimeException e) {
+        } catch (Families.Unavailable e) {
             // the store said why in the log (step 10: once per interval while Redis does not answer)
             return new Issued(tokens.sign(user, stamp), null);
         }
@@ -97,10 +97,7 @@ public final class RefreshTokens {
         long counter = Long.parseLong(parts.group(2));
         try {
             return refresh(id, counter);
-        } catch (HttpError | Todo e) {
-            // a refusal, or a step's TODO (answered 501 with its text): neither is Redis's
-            throw e;
-        } catch (RuntimeException e) {
+        } catch (Families.Unavailable e) {
             // step 10: the families are in Redis, which does not answer (the store logs it); no node can decide alone
             throw new HttpError(503, "the login could not be refreshed: Redis does not answer. Try again");
         }

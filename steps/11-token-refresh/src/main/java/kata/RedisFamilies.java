@@ -86,7 +86,7 @@ final class RedisFamilies implements Families {
         reported("a login's end", () -> redis.client().<String, String>getMap(key(id), StringCodec.INSTANCE).fastReplace("revoked", "1"));
     }
 
-    /** Runs a command; when Redis does not answer, says so in the log (once per interval) and throws. */
+    /** Runs a command; when Redis does not answer, says so in the log (once per interval) and throws {@link Unavailable}. */
     private <T> T reported(String what, java.util.function.Supplier<T> command) {
         try {
             T result = command.get();
@@ -94,7 +94,7 @@ final class RedisFamilies implements Families {
             return result;
         } catch (RuntimeException e) {
             redis.outage().failed(what, e);
-            throw e;
+            throw new Unavailable(e);
         }
     }
 
