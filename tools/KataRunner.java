@@ -7,6 +7,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -253,8 +254,8 @@ public class KataRunner {
                     try {
                         Files.writeString(Path.of(TRACE), "+" + millis(start) + " ms " + what + " " + test.getDisplayName() + "\n",
                                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
                 }
             }
